@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+INDEX ?= $(or $(SEARCH_SERVICE_INDEX),index)
+
+.PHONY: run test install index chromium lint bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Builds the index from the bundled reports unless one exists. Exit 75 means a
+# cron rebuild holds the lock: its index will appear, so do not fight it.
+index: $(STAMP)
+	@if [ ! -f "$(INDEX)/CURRENT" ]; then \
+	  $(BIN)/search-service index build -v --index "$(INDEX)" || [ $$? -eq 75 ]; \
+	fi
+
+run: index
+	SEARCH_SERVICE_INDEX="$(INDEX)" $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --access-logfile - wsgi:app
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) chromium lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,33 @@
+"""Search service for Chinese local governments' annual rule-of-law reports."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from search_service.config import Settings
+
+__version__ = "0.1.0"
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Application factory: settings from the environment unless given."""
+    from search_service.api import api
+    from search_service.api.errors import register_error_handlers
+    from search_service.search import IndexHandle
+    from search_service.web import web
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.extensions["search_service.settings"] = settings
+    app.extensions["search_service.index"] = IndexHandle(settings.index_dir)
+    app.register_blueprint(api)
+    app.register_blueprint(web)
+    register_error_handlers(app)
+    return app

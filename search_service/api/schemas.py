@@ -1,0 +1,222 @@
+"""marshmallow schemas: request parameters in, response bodies out.
+
+They are the single description of the API: the views load and dump with
+them, and the OpenAPI document is generated from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from werkzeug.datastructures import MultiDict
+
+from search_service.model import PLACE_FIELDS, SECTION_KINDS, SORT_ORDERS, SearchRequest
+
+YEAR_RANGE = validate.Range(min=1949, max=2100, error="must be a year between {min} and {max}")
+
+
+class _QueryArgsSchema(Schema):
+    """Reads a query string: list fields take every value, others the first."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    def load_args(self, args: MultiDict | Mapping[str, Any]) -> Any:
+        data: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            key = field.data_key or name
+            if isinstance(args, MultiDict):
+                values = args.getlist(key)
+            else:
+                raw = args.get(key)
+                values = [] if raw is None else (list(raw) if isinstance(raw, (list, tuple)) else [raw])
+            if not values:
+                continue
+            data[key] = values if isinstance(field, fields.List) else values[-1]
+        return self.load(data)
+
+
+class FilterArgsSchema(_QueryArgsSchema):
+    year = fields.List(
+        fields.Integer(strict=False, validate=YEAR_RANGE),
+        load_default=list,
+        metadata={"description": "report year; repeat for several (any of them)"},
+    )
+    year_from = fields.Integer(validate=YEAR_RANGE, load_default=None, metadata={"description": "inclusive"})
+    year_to = fields.Integer(validate=YEAR_RANGE, load_default=None, metadata={"description": "inclusive"})
+    town = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    county = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    city = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    province = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+
+    @validates_schema
+    def _year_range_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        low, high = data.get("year_from"), data.get("year_to")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("must not be after year_to", "year_from")
+
+
+class SearchArgsSchema(FilterArgsSchema):
+    """GET /api/v1/search parameters."""
+
+    q = fields.String(required=True, metadata={"description": 'query: terms (AND), A OR B, -term, "quoted term"'})
+    section = fields.String(validate=validate.OneOf(SECTION_KINDS), load_default=None)
+    sort = fields.String(validate=validate.OneOf(SORT_ORDERS), load_default="relevance")
+    page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)
+    per_page = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
+
+    def __init__(self, max_query_length: int = 200, max_page: int = 500, max_per_page: int = 100, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.max_query_length = max_query_length
+        self.fields["page"].validators = [validate.Range(min=1, max=max_page)]
+        self.fields["per_page"].validators = [validate.Range(min=1, max=max_per_page)]
+
+    @validates_schema
+    def _query_length(self, data: dict[str, Any], **kwargs: Any) -> None:
+        q = data.get("q")
+        if q is None:
+            return
+        stripped = q.strip()
+        if not stripped:
+            raise ValidationError("must not be empty", "q")
+        if len(stripped) > self.max_query_length:
+            raise ValidationError(f"must be at most {self.max_query_length} characters (got {len(stripped)})", "q")
+
+    @post_load
+    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> SearchRequest:
+        return SearchRequest(
+            q=data["q"].strip(),
+            year=tuple(data["year"]),
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            section=data["section"],
+            sort=data["sort"],
+            page=data["page"],
+            per_page=data["per_page"],
+            **{name: tuple(data[name]) for name in PLACE_FIELDS},
+        )
+
+
+# ------------------------------------------------------------------ responses
+
+
+class QueryEchoSchema(Schema):
+    q = fields.String()
+    year = fields.List(fields.Integer())
+    year_from = fields.Integer(allow_none=True)
+    year_to = fields.Integer(allow_none=True)
+    town = fields.List(fields.String())
+    county = fields.List(fields.String())
+    city = fields.List(fields.String())
+    province = fields.List(fields.String())
+    section = fields.String(allow_none=True)
+    sort = fields.String()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class TotalSchema(Schema):
+    reports = fields.Integer(metadata={"description": "matching reports, whole result set"})
+    sections = fields.Integer(metadata={"description": "sections of matching reports that satisfy the query alone"})
+
+
+class SectionHitSchema(Schema):
+    kind = fields.String()
+    heading = fields.String()
+    snippets = fields.List(fields.String(), metadata={"description": "HTML-escaped; only <mark> is markup"})
+
+
+class ReportFieldsSchema(Schema):
+    report_id = fields.String()
+    title = fields.String()
+    town = fields.String(allow_none=True)
+    county = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    province = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    published = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    source = fields.String()
+
+
+class ReportHitSchema(ReportFieldsSchema):
+    score = fields.Float()
+    mentions = fields.Dict(keys=fields.String(), values=fields.Integer())
+    sections = fields.List(fields.Nested(SectionHitSchema))
+
+
+class FacetValueSchema(Schema):
+    value = fields.Raw(metadata={"description": "a year (integer) or a name"})
+    count = fields.Integer()
+
+
+class FacetsSchema(Schema):
+    year = fields.List(fields.Nested(FacetValueSchema))
+    province = fields.List(fields.Nested(FacetValueSchema))
+    city = fields.List(fields.Nested(FacetValueSchema))
+    county = fields.List(fields.Nested(FacetValueSchema))
+    town = fields.List(fields.Nested(FacetValueSchema))
+    section = fields.List(fields.Nested(FacetValueSchema))
+
+
+class SearchResponseSchema(Schema):
+    query = fields.Method("_query", metadata={"description": "the request as understood"})
+    total = fields.Nested(TotalSchema)
+    page = fields.Method("_page")
+    per_page = fields.Method("_per_page")
+    results = fields.List(fields.Nested(ReportHitSchema))
+    facets = fields.Nested(FacetsSchema)
+
+    def _query(self, result: Any) -> dict[str, Any]:
+        return QueryEchoSchema().dump(result.request)
+
+    def _page(self, result: Any) -> int:
+        return result.request.page
+
+    def _per_page(self, result: Any) -> int:
+        return result.request.per_page
+
+
+class SectionSchema(Schema):
+    kind = fields.String()
+    heading = fields.String()
+    subheadings = fields.List(fields.String())
+    text = fields.String(attribute="display_text")
+
+
+class ReportSchema(ReportFieldsSchema):
+    """A whole report, as GET /api/v1/reports/<id> and `parse --json` give it."""
+
+    is_report = fields.Boolean()
+    format = fields.String(allow_none=True)
+    encoding = fields.String(allow_none=True)
+    traditional = fields.Boolean()
+    sections = fields.List(fields.Nested(SectionSchema))
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields")
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
+
+
+class StatsSchema(Schema):
+    reports = fields.Integer()
+    sections = fields.Integer()
+    per_year = fields.Dict(keys=fields.String(), values=fields.Integer())
+    built_at = fields.String()
+    generation = fields.String()
+    tokenizer = fields.String()
+    dictionary = fields.String()
+    files = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    generation = fields.String()
+    reports = fields.Integer()

@@ -1,0 +1,76 @@
+"""JSON endpoints of CONTRACT.md. Views only translate: parameters are
+loaded by the schemas, the search is search.run_search, bodies are dumped by
+the schemas."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from search_service.api.schemas import (
+    HealthSchema,
+    ReportSchema,
+    SearchArgsSchema,
+    SearchResponseSchema,
+    StatsSchema,
+)
+from search_service.errors import SearchServiceError
+from search_service.search import OpenIndex, QueryLimits, run_search
+from search_service.service import current_index, settings
+
+api = Blueprint("api", __name__)
+
+
+def search_args_schema() -> SearchArgsSchema:
+    s = settings()
+    return SearchArgsSchema(max_query_length=s.max_query_length, max_page=s.max_page, max_per_page=s.max_per_page)
+
+
+def query_limits() -> QueryLimits:
+    s = settings()
+    return QueryLimits(max_length=s.max_query_length, max_terms=s.max_terms, max_or_branches=s.max_or_branches)
+
+
+@api.get("/api/v1/search")
+def search() -> Response:
+    search_request = search_args_schema().load_args(request.args)
+    result = run_search(current_index(), search_request, query_limits())
+    return jsonify(SearchResponseSchema().dump(result))
+
+
+@api.get("/api/v1/reports/<string:report_id>")
+def report(report_id: str) -> Response:
+    index = current_index()
+    found = index.report(index.ordinal(report_id))
+    return jsonify(ReportSchema().dump(found))
+
+
+def stats_body(index: OpenIndex) -> dict:
+    meta = index.meta
+    return StatsSchema().dump(
+        {
+            "reports": meta["reports"],
+            "sections": meta["sections"],
+            "per_year": meta["per_year"],
+            "built_at": meta["built_at"],
+            "generation": index.generation,
+            "tokenizer": meta["tokenizer"],
+            "dictionary": meta["dictionary"],
+            "files": meta.get("files", {}),
+        }
+    )
+
+
+@api.get("/api/v1/stats")
+def stats() -> Response:
+    return jsonify(stats_body(current_index()))
+
+
+@api.get("/healthz")
+def healthz() -> Response:
+    try:
+        index = current_index()
+    except SearchServiceError as exc:
+        response = jsonify({"status": "unavailable", "error": {"code": exc.code, "message": exc.message}})
+        response.status_code = 503
+        return response
+    return jsonify(HealthSchema().dump({"status": "ok", "generation": index.generation, "reports": index.report_count}))

@@ -1,0 +1,349 @@
+"""The search-service command line. Exit codes and messages live here:
+0 success, 1 the command failed (the index is then unchanged), 2 bad usage,
+75 another build or update holds the index."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from search_service.config import Settings
+from search_service.errors import BadQuery, IndexLocked, SearchServiceError, UnreadableFile
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%Y-%m-%dT%H:%M:%S%z",
+        stream=sys.stderr,
+    )
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"search-service: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _errors_to_exit_codes() -> Iterator[None]:
+    """The one place where our exceptions become exit statuses."""
+    try:
+        yield
+    except IndexLocked as exc:
+        _fail(exc.message, EXIT_LOCKED)
+    except BadQuery as exc:
+        _fail(exc.message, EXIT_USAGE)
+    except SearchServiceError as exc:
+        _fail(exc.message, EXIT_FAILED)
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="search-service")
+def main() -> None:
+    """Search Chinese local governments' annual rule-of-law reports."""
+
+
+# ------------------------------------------------------------------- index
+
+
+@main.group()
+def index() -> None:
+    """Build, update and inspect the index."""
+
+
+_source_option = click.option(
+    "--source",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="folder of reports (default: $SEARCH_SERVICE_SOURCE or data/reports)",
+)
+_index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="index folder (default: $SEARCH_SERVICE_INDEX or index/)",
+)
+
+
+def _progress_bar(
+    verbose: bool,
+) -> tuple[Callable[[int], None] | None, Callable[[int], None] | None, Callable[[], None]]:
+    """A tqdm bar on a terminal only; cron gets none."""
+    if not sys.stderr.isatty():
+        return None, None, lambda: None
+    from tqdm import tqdm
+
+    holder: dict[str, Any] = {}
+
+    def start(total: int) -> None:
+        holder["bar"] = tqdm(total=total, unit="file", desc="parsing", file=sys.stderr, leave=verbose)
+
+    def step(n: int) -> None:
+        holder["bar"].update(n)
+
+    def close() -> None:
+        if "bar" in holder:
+            holder["bar"].close()
+
+    return start, step, close
+
+
+def _run_build(
+    kind: str,
+    source: Path | None,
+    index_dir: Path | None,
+    verbose: bool,
+    report_file: Path | None,
+    strict: bool,
+    jobs: int | None,
+) -> None:
+    from search_service.indexing import build_index, update_index
+
+    _setup_logging(verbose)
+    settings = _settings().with_overrides(source_dir=source, index_dir=index_dir)
+    start, step, close = _progress_bar(verbose)
+    action = build_index if kind == "build" else update_index
+    with _errors_to_exit_codes():
+        try:
+            summary = action(
+                settings.source_dir, settings.index_dir, jobs=jobs, progress=step, on_start=start, strict=strict
+            )
+        finally:
+            close()
+    data = summary.as_dict()
+    if report_file is not None:
+        report_file.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for problem in summary.problems:
+        if problem.kind == "failed":
+            click.echo(f"search-service: failed: {problem.source}: {problem.reason}", err=True)
+        elif verbose:
+            click.echo(f"search-service: skipped: {problem.source}: {problem.reason}", err=True)
+    if verbose:
+        click.echo(
+            f"{kind}: {summary.indexed} indexed, {summary.skipped} skipped, {summary.failed} failed "
+            f"of {summary.seen} files ({summary.reused} unchanged); {summary.reports} reports, "
+            f"{summary.sections} sections in {summary.seconds:.1f} s -> {settings.index_dir / summary.generation}"
+        )
+
+
+_build_options = [
+    _source_option,
+    _index_option,
+    click.option("-v", "--verbose", is_flag=True, help="print a summary and skipped files (quiet otherwise)"),
+    click.option(
+        "--report",
+        "report_file",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the build summary, with every problem file, as JSON here",
+    ),
+    click.option("--strict", is_flag=True, help="fail, leaving the index unchanged, if any file cannot be read"),
+    click.option("--jobs", type=click.IntRange(1, 64), default=None, help="parser processes (default: CPUs)"),
+]
+
+
+def _with_build_options(func: Callable) -> Callable:
+    for option in reversed(_build_options):
+        func = option(func)
+    return func
+
+
+@index.command("build")
+@_with_build_options
+def index_build(
+    source: Path | None, index_dir: Path | None, verbose: bool, report_file: Path | None, strict: bool, jobs: int | None
+) -> None:
+    """Full rebuild; searchers keep the old index until the new one is complete."""
+    _run_build("build", source, index_dir, verbose, report_file, strict, jobs)
+
+
+@index.command("update")
+@_with_build_options
+def index_update(
+    source: Path | None, index_dir: Path | None, verbose: bool, report_file: Path | None, strict: bool, jobs: int | None
+) -> None:
+    """Add new and changed files, drop removed ones."""
+    _run_build("update", source, index_dir, verbose, report_file, strict, jobs)
+
+
+@index.command("stats")
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="one JSON document on stdout")
+def index_stats(index_dir: Path | None, as_json: bool) -> None:
+    """Reports, sections, per-year counts, files, when built, with which tokenizer."""
+    from search_service.search import open_index
+
+    settings = _settings().with_overrides(index_dir=index_dir)
+    with _errors_to_exit_codes():
+        opened = open_index(settings.index_dir)
+    meta = opened.meta
+    data = {
+        "index": str(settings.index_dir),
+        "generation": opened.generation,
+        "built_at": meta["built_at"],
+        "reports": meta["reports"],
+        "sections": meta["sections"],
+        "per_year": meta["per_year"],
+        "files": meta.get("files", {}),
+        "tokenizer": meta["tokenizer"],
+        "dictionary": meta["dictionary"],
+        "source_dir": meta.get("source_dir"),
+    }
+    if as_json:
+        _emit_json(data)
+        return
+    files = data["files"]
+    click.echo(f"index      {data['index']} ({data['generation']})")
+    click.echo(f"built at   {data['built_at']} from {data['source_dir']}")
+    click.echo(f"reports    {data['reports']} ({data['sections']} sections)")
+    click.echo("per year   " + ", ".join(f"{y}: {n}" for y, n in data["per_year"].items()))
+    click.echo(
+        f"files      seen {files.get('seen', 0)}, indexed {files.get('indexed', 0)}, "
+        f"skipped {files.get('skipped', 0)}, failed {files.get('failed', 0)}"
+    )
+    click.echo(f"tokenizer  {data['tokenizer']} with {data['dictionary']}")
+
+
+# ------------------------------------------------------------------- parse
+
+
+@main.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="one JSON document on stdout")
+def parse(files: tuple[Path, ...], as_json: bool) -> None:
+    """What ingestion extracts from each file: fields, sections, is_report.
+    Exits 1 when any file could not be read."""
+    from search_service.api.schemas import ReportSchema
+    from search_service.ingest import parse_file
+
+    entries: list[dict[str, Any]] = []
+    for path in files:
+        try:
+            if not path.is_file():
+                raise UnreadableFile(str(path), "no such file")
+            report = parse_file(path, None)
+            data = ReportSchema().dump(report)
+            data["source"] = str(path)
+            data["sections"] = [
+                {"kind": s.kind, "heading": s.heading, "length": len(s.text), "subheadings": list(s.subheadings)}
+                for s in report.sections
+            ]
+            entries.append(data)
+        except UnreadableFile as exc:
+            entries.append({"source": str(path), "error": exc.reason})
+        except OSError as exc:
+            entries.append({"source": str(path), "error": f"cannot read: {exc.strerror or exc}"})
+    if as_json:
+        _emit_json(entries)
+    else:
+        for entry in entries:
+            if "error" in entry:
+                click.echo(f"{entry['source']}: ERROR {entry['error']}")
+                continue
+            click.echo(f"{entry['source']}")
+            for key in ("title", "town", "county", "city", "province", "year", "published", "is_report"):
+                click.echo(f"  {key:10} {entry.get(key)}")
+            for s in entry["sections"]:
+                click.echo(f"  - {s['kind']:10} {s['heading'] or '(导语)'} [{s['length']} 字]")
+    if any("error" in e for e in entries):
+        sys.exit(EXIT_FAILED)
+
+
+# ------------------------------------------------------------------- search
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--year", type=int, multiple=True, help="repeatable")
+@click.option("--year-from", type=int, default=None)
+@click.option("--year-to", type=int, default=None)
+@click.option("--town", multiple=True)
+@click.option("--county", multiple=True)
+@click.option("--city", multiple=True)
+@click.option("--province", multiple=True)
+@click.option("--section", default=None)
+@click.option("--sort", default=None)
+@click.option("--page", type=int, default=None)
+@click.option("--per-page", type=int, default=None)
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="the API's JSON answer on stdout")
+def search(query: str, index_dir: Path | None, as_json: bool, **params: Any) -> None:
+    """The same search as GET /api/v1/search, printed."""
+    from marshmallow import ValidationError
+
+    from search_service.api.errors import flatten_messages
+    from search_service.api.schemas import SearchArgsSchema, SearchResponseSchema
+    from search_service.search import open_index, run_search
+    from search_service.search.query import QueryLimits
+
+    settings = _settings().with_overrides(index_dir=index_dir)
+    args: dict[str, Any] = {"q": query}
+    for key, value in params.items():
+        if value is None or value == ():
+            continue
+        args[key] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
+    schema = SearchArgsSchema(
+        max_query_length=settings.max_query_length, max_page=settings.max_page, max_per_page=settings.max_per_page
+    )
+    try:
+        request = schema.load_args(args)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {flatten_messages(v)}" for k, v in exc.normalized_messages().items())
+        _fail(f"invalid parameters: {problems}", EXIT_USAGE)
+    limits = QueryLimits(settings.max_query_length, settings.max_terms, settings.max_or_branches)
+    with _errors_to_exit_codes():
+        result = run_search(open_index(settings.index_dir), request, limits)
+    body = SearchResponseSchema().dump(result)
+    if as_json:
+        _emit_json(body)
+        return
+    click.echo(f"{body['total']['reports']} reports, {body['total']['sections']} sections")
+    for hit in body["results"]:
+        mentions = ", ".join(f"{t} {n}" for t, n in hit["mentions"].items())
+        click.echo(f"- {hit['year']} {hit['town']} {hit['title']} [{hit['report_id']}] ({mentions})")
+        for section in hit["sections"]:
+            for snippet in section["snippets"][:1]:
+                text = snippet.replace("<mark>", "[").replace("</mark>", "]")
+                click.echo(f"    {section['kind']}: {text}")
+    for name, values in body["facets"].items():
+        if values:
+            click.echo(f"{name}: " + ", ".join(f"{v['value']} ({v['count']})" for v in values))
+
+
+# ------------------------------------------------------------------- serve
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Development server (production: gunicorn wsgi:app)."""
+    from search_service import create_app
+
+    _setup_logging(True)
+    create_app().run(host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

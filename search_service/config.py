@@ -1,0 +1,40 @@
+"""Settings: every setting, read from the environment once, in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = PROJECT_ROOT / "index"
+    source_dir: Path = PROJECT_ROOT / "data" / "reports"
+    max_query_length: int = 200
+    max_per_page: int = 100
+    max_page: int = 500
+    max_terms: int = 16
+    max_or_branches: int = 16
+    max_request_bytes: int = 16 * 1024
+    cors_origins: tuple[str, ...] = ("*",)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        settings = cls()
+        if env.get("SEARCH_SERVICE_INDEX"):
+            settings = replace(settings, index_dir=Path(env["SEARCH_SERVICE_INDEX"]))
+        if env.get("SEARCH_SERVICE_SOURCE"):
+            settings = replace(settings, source_dir=Path(env["SEARCH_SERVICE_SOURCE"]))
+        if env.get("SEARCH_SERVICE_CORS_ORIGINS") is not None:
+            origins = tuple(o.strip() for o in env["SEARCH_SERVICE_CORS_ORIGINS"].split(",") if o.strip())
+            settings = replace(settings, cors_origins=origins)
+        return settings
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,164 @@
+"""Search: query language, exact membership, facets, ranking, snippets.
+
+`run_search` is the one search the API, the page and the CLI all use.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from search_service.model import (
+    SECTION_KINDS,
+    ReportHit,
+    SearchRequest,
+    SearchResult,
+    SearchTotal,
+    SectionHit,
+)
+from search_service.search.engine import IndexHandle, OpenIndex, open_index
+from search_service.search.facets import FIELD_FACETS, SectionFacet, filter_masks
+from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
+from search_service.search.snippets import snippets
+
+__all__ = ["IndexHandle", "OpenIndex", "open_index", "parse_query", "run_search", "QueryLimits", "match_sets"]
+
+# BM25 over exact term occurrences; the title counts as a strong signal.
+_K1 = 1.2
+_B = 0.75
+_TITLE_WEIGHT = 2.0
+
+
+def _term_masks(index: OpenIndex, term: Term) -> tuple[np.ndarray, np.ndarray]:
+    hits = index.hits(term.norm)
+    reports = np.zeros(index.report_count, dtype=bool)
+    reports[hits.reports] = True
+    units = np.zeros(index.unit_count, dtype=bool)
+    units[hits.units] = True
+    return reports, units
+
+
+def match_sets(index: OpenIndex, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
+    """(reports whose whole text satisfies the query, sections that satisfy
+    it on their own), as boolean masks."""
+    report_ok = np.ones(index.report_count, dtype=bool)
+    unit_ok = np.ones(index.unit_count, dtype=bool)
+    for clause in parsed.clauses:
+        report_any = np.zeros(index.report_count, dtype=bool)
+        unit_any = np.zeros(index.unit_count, dtype=bool)
+        for term in clause:
+            r, u = _term_masks(index, term)
+            report_any |= r
+            unit_any |= u
+        report_ok &= report_any
+        unit_ok &= unit_any
+    for term in parsed.excluded:
+        r, u = _term_masks(index, term)
+        report_ok &= ~r
+        unit_ok &= ~u
+    return report_ok, unit_ok
+
+
+def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
+    n = max(index.report_count, 1)
+    lengths = index.report_length[candidates]
+    avg = float(index.report_length.mean()) if index.report_count else 1.0
+    score = np.zeros(len(candidates), dtype=np.float64)
+    for term in parsed.positive_terms:
+        hits = index.hits(term.norm)
+        df = len(hits.reports)
+        if df == 0:
+            continue
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        tf = np.zeros(index.report_count, dtype=np.float64)
+        tf[hits.reports] = hits.counts
+        tf = tf[candidates]
+        score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * lengths / avg))
+        in_title = np.zeros(index.report_count, dtype=bool)
+        in_title[hits.title_reports] = True
+        score += _TITLE_WEIGHT * idf * in_title[candidates]
+    return score
+
+
+def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | None = None) -> SearchResult:
+    """Answer a request exactly under CONTRACT.md's rule. Raises BadQuery."""
+    parsed = parse_query(request.q, limits)
+    report_ok, unit_ok = match_sets(index, parsed)
+    kind_code = SECTION_KINDS.index(request.section) if request.section else None
+    if kind_code is not None:
+        unit_scope = unit_ok & (index.units.kind == kind_code)
+        matched = np.zeros(index.report_count, dtype=bool)
+        matched[index.units.report[unit_scope]] = True
+    else:
+        unit_scope = unit_ok
+        matched = report_ok
+    filters = filter_masks(index, request)
+    everything = filters.all_but("", index.report_count)
+    final = matched & everything
+
+    facets = {f.name: f.counts(index, matched & filters.all_but(f.name, index.report_count)) for f in FIELD_FACETS}
+    facets["section"] = SectionFacet().counts(index, unit_ok, everything)
+    facets = {name: facets[name] for name in ("year", "province", "city", "county", "town", "section")}
+
+    candidates = np.nonzero(final)[0]
+    scores = _scores(index, parsed, candidates)
+    ordered_idx = np.argsort(-scores, kind="stable") if request.sort == "relevance" else None
+    if ordered_idx is not None:
+        ordered = candidates[ordered_idx]
+        ordered_scores = scores[ordered_idx]
+    else:
+        years = index.reports.year[candidates]
+        sign = 1 if request.sort == "year" else -1
+        ordered_idx = np.lexsort((-scores, sign * years))
+        ordered = candidates[ordered_idx]
+        ordered_scores = scores[ordered_idx]
+    start = (request.page - 1) * request.per_page
+    page = ordered[start : start + request.per_page]
+    page_scores = ordered_scores[start : start + request.per_page]
+    unit_in_final = unit_scope & final[index.units.report]
+    total = SearchTotal(reports=int(final.sum()), sections=int(unit_in_final.sum()))
+    # Sections shown under a result: those where a searched term occurs (of
+    # the chosen kind when filtering by section).
+    shown_units = np.zeros(index.unit_count, dtype=bool)
+    for term in parsed.positive_terms:
+        shown_units[index.hits(term.norm).units] = True
+    if kind_code is not None:
+        shown_units &= index.units.kind == kind_code
+    hits = [_hit(index, parsed, int(o), float(s), shown_units) for o, s in zip(page, page_scores)]
+    return SearchResult(request=request, total=total, results=hits, facets=facets)
+
+
+def _hit(index: OpenIndex, parsed: ParsedQuery, ordinal: int, score: float, shown_units: np.ndarray) -> ReportHit:
+    report = index.report(ordinal)
+    terms = parsed.positive_terms
+    mentions = {}
+    for term in terms:
+        hits = index.hits(term.norm)
+        i = int(np.searchsorted(hits.reports, ordinal))
+        count = int(hits.counts[i]) if i < len(hits.reports) and hits.reports[i] == ordinal else 0
+        mentions[term.shown] = count
+    norm_terms = [t.norm for t in terms]
+    sections = []
+    units = index.units_of(ordinal)
+    for unit, section, (_, raw) in zip(units, report.sections, report.searchable_units(), strict=True):
+        if not shown_units[unit]:
+            continue
+        shown = snippets(raw, norm_terms)
+        if shown:
+            sections.append(SectionHit(kind=section.kind, heading=section.heading, snippets=shown))
+    rec = index.records[ordinal]
+    return ReportHit(
+        report_id=rec["report_id"],
+        title=rec["title"],
+        town=rec["town"],
+        county=rec["county"],
+        city=rec["city"],
+        province=rec["province"],
+        year=rec["year"],
+        published=rec["published"],
+        source=rec["source"],
+        score=round(score, 4),
+        mentions=mentions,
+        sections=sections,
+    )

@@ -1,0 +1,101 @@
+"""Facets: for a result set, the values of one field and how many matching
+reports have each. One class per kind of facet (as Datasette does); each is
+computed with every filter applied except its own, so a choice can be widened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from search_service.model import SECTION_KINDS, FacetValue, SearchRequest
+from search_service.search.engine import OpenIndex
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Boolean masks over reports, one per filter dimension (None: no filter)."""
+
+    masks: dict[str, np.ndarray | None]
+
+    def all_but(self, name: str, size: int) -> np.ndarray:
+        out = np.ones(size, dtype=bool)
+        for key, mask in self.masks.items():
+            if key != name and mask is not None:
+                out &= mask
+        return out
+
+
+def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
+    masks: dict[str, np.ndarray | None] = {"year": None}
+    years = index.reports.year
+    if request.year or request.year_from is not None or request.year_to is not None:
+        mask = np.ones(index.report_count, dtype=bool)
+        if request.year:
+            mask &= np.isin(years, np.array(request.year, dtype=np.int32))
+        if request.year_from is not None:
+            mask &= (years >= request.year_from) & (years > 0)
+        if request.year_to is not None:
+            mask &= (years <= request.year_to) & (years > 0)
+        masks["year"] = mask
+    for name in ("province", "city", "county", "town"):
+        wanted = getattr(request, name)
+        if not wanted:
+            masks[name] = None
+            continue
+        values = index.reports.values[name]
+        lookup = {v: i for i, v in enumerate(values)}
+        wanted_codes = np.array([lookup[w] for w in wanted if w in lookup], dtype=np.int32)
+        masks[name] = np.isin(index.reports.codes[name], wanted_codes)
+    return Filters(masks)
+
+
+class YearFacet:
+    name = "year"
+
+    def counts(self, index: OpenIndex, matching: np.ndarray) -> list[FacetValue]:
+        years = index.reports.year[matching]
+        years = years[years > 0]
+        if len(years) == 0:
+            return []
+        values, counts = np.unique(years, return_counts=True)
+        return [FacetValue(int(v), int(c)) for v, c in sorted(zip(values, counts), key=lambda vc: -vc[0])]
+
+
+class PlaceFacet:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def counts(self, index: OpenIndex, matching: np.ndarray) -> list[FacetValue]:
+        codes = index.reports.codes[self.name][matching]
+        codes = codes[codes >= 0]
+        if len(codes) == 0:
+            return []
+        values = index.reports.values[self.name]
+        counts = np.bincount(codes, minlength=len(values))
+        nonzero = np.nonzero(counts)[0]
+        pairs = sorted(((values[i], int(counts[i])) for i in nonzero), key=lambda vc: (-vc[1], vc[0]))
+        return [FacetValue(v, c) for v, c in pairs]
+
+
+class SectionFacet:
+    """For each kind, the reports having a section of that kind that
+    satisfies the query on its own (so the count equals the total one gets
+    by choosing that kind)."""
+
+    name = "section"
+
+    def counts(self, index: OpenIndex, satisfied_units: np.ndarray, eligible: np.ndarray) -> list[FacetValue]:
+        units = np.nonzero(satisfied_units)[0]
+        out = []
+        for code, kind in enumerate(SECTION_KINDS):
+            of_kind = units[index.units.kind[units] == code]
+            reports = np.unique(index.units.report[of_kind])
+            count = int(eligible[reports].sum()) if len(reports) else 0
+            if count:
+                out.append(FacetValue(kind, count))
+        return sorted(out, key=lambda fv: (-fv.count, SECTION_KINDS.index(str(fv.value))))
+
+
+FIELD_FACETS = (YearFacet(), PlaceFacet("province"), PlaceFacet("city"), PlaceFacet("county"), PlaceFacet("town"))

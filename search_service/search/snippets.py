@@ -1,0 +1,126 @@
+"""Highlighted snippets: every matched occurrence shown is marked.
+
+Matches are found in the normalised text (the same rule as membership) and
+mapped back to the text as written, so “八五”普法 is marked whole for 八五普法 and
+a term broken over a line is marked across the break. Overlapping matches are
+merged into one mark. A snippet is cut at sentence or clause boundaries and
+aims at TARGET characters.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from search_service.text import normalize_with_offsets
+
+TARGET = 100
+MAX_LENGTH = 120
+_SENTENCE_END = "。！？；!?;\n"
+_CLAUSE_END = "，、：,:"
+
+
+def match_spans(text: str, norm_terms: list[str]) -> list[tuple[int, int]]:
+    """Merged [start, end) spans of text covering every occurrence."""
+    norm, origin = normalize_with_offsets(text)
+    spans: list[tuple[int, int]] = []
+    for term in norm_terms:
+        if not term:
+            continue
+        start = norm.find(term)
+        while start != -1:
+            end_norm = start + len(term) - 1
+            spans.append((origin[start], origin[end_norm] + 1))
+            start = norm.find(term, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _boundary_left(text: str, pos: int, limit: int) -> int:
+    """Start of the sentence (else clause) holding pos, not before limit."""
+    for marks in (_SENTENCE_END, _CLAUSE_END):
+        for i in range(pos - 1, limit - 1, -1):
+            if text[i] in marks:
+                return i + 1
+    return limit
+
+
+def _boundary_right(text: str, pos: int, limit: int) -> int:
+    """End of the sentence (else clause) holding pos, not after limit."""
+    for marks in (_SENTENCE_END, _CLAUSE_END):
+        for i in range(pos, limit):
+            if text[i] in marks:
+                return i + 1
+    return limit
+
+
+def _window(text: str, span: tuple[int, int], floor: int = 0) -> tuple[int, int]:
+    s, e = span
+    room = max(0, TARGET - (e - s))
+    left = _boundary_left(text, s, max(floor, s - room // 2 - 20))
+    right = _boundary_right(text, e, min(len(text), e + room - (s - left) + 20))
+    if right - left > MAX_LENGTH:  # no boundary near: cut evenly around the match
+        left = max(0, min(s, s - (MAX_LENGTH - (e - s)) // 2))
+        right = min(len(text), max(e, left + MAX_LENGTH))
+    return left, right
+
+
+def render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """HTML of text[start:end] with <mark> around spans; all else escaped."""
+    out = ["…" if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(html.escape(text[cursor:s]))
+        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        out.append("…")
+    return _squash("".join(out))
+
+
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f<])|(?<=[^\x00-\x7f]</mark>)\s+|\s+(?=<mark>[^\x00-\x7f])")
+
+
+def _squash(snippet: str) -> str:
+    """Line breaks and indentation out: none between Chinese characters,
+    one space elsewhere."""
+    return re.sub(r"\s+", " ", _CJK_GAP.sub("", snippet)).strip()
+
+
+def snippets(text: str, norm_terms: list[str], limit: int = 3) -> list[str]:
+    """Up to `limit` snippets of text, each with every match in it marked."""
+    spans = match_spans(text, norm_terms)
+    result: list[str] = []
+    covered_until = -1
+    for span in spans:
+        if span[0] < covered_until:
+            continue
+        left, right = _window(text, span, max(covered_until, 0))
+        result.append(render(text, left, right, spans))
+        covered_until = right
+        if len(result) >= limit:
+            break
+    return result
+
+
+def mark_all(text: str, norm_terms: list[str]) -> str:
+    """The whole text as HTML with every match marked (report view)."""
+    spans = match_spans(text, norm_terms)
+    out = []
+    cursor = 0
+    for s, e in spans:
+        out.append(html.escape(text[cursor:s]))
+        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:]))
+    return "".join(out)
