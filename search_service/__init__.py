@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Application factory: settings from the environment unless given."""
-    from search_service.api import api
+    from search_service.api import api, http
     from search_service.api.errors import register_error_handlers
     from search_service.search import IndexHandle
     from search_service.web import web
@@ -30,4 +30,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(web)
     register_error_handlers(app)
+    http.install(app, settings)
     return app

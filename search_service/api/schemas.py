@@ -99,6 +99,48 @@ class SearchArgsSchema(FilterArgsSchema):
         )
 
 
+class ReportListArgsSchema(FilterArgsSchema):
+    """GET /api/v1/reports parameters: the search filters, no q."""
+
+    section = fields.String(
+        validate=validate.OneOf(SECTION_KINDS),
+        load_default=None,
+        metadata={"description": "only reports having a section of this kind"},
+    )
+    sort = fields.String(validate=validate.OneOf(SORT_ORDERS), load_default="-year")
+    page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)
+    per_page = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
+
+    @post_load
+    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> SearchRequest:
+        return SearchRequest(
+            q="",
+            year=tuple(data["year"]),
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            section=data["section"],
+            sort=data["sort"],
+            page=data["page"],
+            per_page=data["per_page"],
+            **{name: tuple(data[name]) for name in PLACE_FIELDS},
+        )
+
+
+class ExportArgsSchema(SearchArgsSchema):
+    """GET /api/v1/search.csv and .jsonl: the search parameters; paging is
+    ignored, the whole result set is written."""
+
+
+class TrendArgsSchema(SearchArgsSchema):
+    """GET /api/v1/trend parameters: the search's, plus `by`."""
+
+    by = fields.String(validate=validate.OneOf(("year", "province", "city", "county")), load_default="year")
+
+    @post_load
+    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> tuple[SearchRequest, str]:  # type: ignore[override]
+        return super()._to_request(data, **kwargs), data["by"]
+
+
 # ------------------------------------------------------------------ responses
 
 
@@ -161,21 +203,14 @@ class FacetsSchema(Schema):
 
 
 class SearchResponseSchema(Schema):
-    query = fields.Method("_query", metadata={"description": "the request as understood"})
+    """Dumps a model.SearchResult."""
+
+    query = fields.Nested(QueryEchoSchema, attribute="request", metadata={"description": "the request as understood"})
     total = fields.Nested(TotalSchema)
-    page = fields.Method("_page")
-    per_page = fields.Method("_per_page")
+    page = fields.Integer(attribute="request.page")
+    per_page = fields.Integer(attribute="request.per_page")
     results = fields.List(fields.Nested(ReportHitSchema))
     facets = fields.Nested(FacetsSchema)
-
-    def _query(self, result: Any) -> dict[str, Any]:
-        return QueryEchoSchema().dump(result.request)
-
-    def _page(self, result: Any) -> int:
-        return result.request.page
-
-    def _per_page(self, result: Any) -> int:
-        return result.request.per_page
 
 
 class SectionSchema(Schema):
@@ -193,6 +228,29 @@ class ReportSchema(ReportFieldsSchema):
     encoding = fields.String(allow_none=True)
     traditional = fields.Boolean()
     sections = fields.List(fields.Nested(SectionSchema))
+
+
+class ReportListSchema(Schema):
+    """Dumps a model.SearchResult of a listing (no q)."""
+
+    total = fields.Integer(attribute="total.reports")
+    page = fields.Integer(attribute="request.page")
+    per_page = fields.Integer(attribute="request.per_page")
+    results = fields.List(fields.Nested(ReportFieldsSchema))
+    facets = fields.Nested(FacetsSchema)
+
+
+class TrendPointSchema(Schema):
+    value = fields.Raw(metadata={"description": "a year (integer) or a place name"})
+    matching = fields.Integer(metadata={"description": "reports that match the query"})
+    total = fields.Integer(metadata={"description": "all reports (with the same filters)"})
+    share = fields.Float(metadata={"description": "matching / total"})
+
+
+class TrendResponseSchema(Schema):
+    query = fields.Nested(QueryEchoSchema)
+    by = fields.String()
+    values = fields.List(fields.Nested(TrendPointSchema))
 
 
 class ErrorBodySchema(Schema):

@@ -6,23 +6,30 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from search_service.api.export import export_csv, export_jsonl
 from search_service.api.schemas import (
+    ExportArgsSchema,
     HealthSchema,
+    ReportListArgsSchema,
+    ReportListSchema,
     ReportSchema,
     SearchArgsSchema,
     SearchResponseSchema,
     StatsSchema,
+    TrendArgsSchema,
+    TrendResponseSchema,
 )
 from search_service.errors import SearchServiceError
-from search_service.search import OpenIndex, QueryLimits, run_search
+from search_service.search import OpenIndex, QueryLimits, find, run_search
+from search_service.search.trend import trend as compute_trend
 from search_service.service import current_index, settings
 
 api = Blueprint("api", __name__)
 
 
-def search_args_schema() -> SearchArgsSchema:
+def search_args_schema(cls: type[SearchArgsSchema] = SearchArgsSchema) -> SearchArgsSchema:
     s = settings()
-    return SearchArgsSchema(max_query_length=s.max_query_length, max_page=s.max_page, max_per_page=s.max_per_page)
+    return cls(max_query_length=s.max_query_length, max_page=s.max_page, max_per_page=s.max_per_page)
 
 
 def query_limits() -> QueryLimits:
@@ -35,6 +42,42 @@ def search() -> Response:
     search_request = search_args_schema().load_args(request.args)
     result = run_search(current_index(), search_request, query_limits())
     return jsonify(SearchResponseSchema().dump(result))
+
+
+@api.get("/api/v1/search.csv")
+def search_csv() -> Response:
+    search_request = search_args_schema(ExportArgsSchema).load_args(request.args)
+    index = current_index()
+    matches = find(index, search_request, query_limits(), with_facets=False)
+    response = Response(export_csv(index, matches), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''search.csv"
+    return response
+
+
+@api.get("/api/v1/search.jsonl")
+def search_jsonl() -> Response:
+    search_request = search_args_schema(ExportArgsSchema).load_args(request.args)
+    index = current_index()
+    matches = find(index, search_request, query_limits(), with_facets=False)
+    return Response(export_jsonl(index, matches), mimetype="application/x-ndjson")
+
+
+@api.get("/api/v1/trend")
+def trend() -> Response:
+    search_request, by = search_args_schema(TrendArgsSchema).load_args(request.args)
+    points = compute_trend(current_index(), search_request, by, query_limits())
+    return jsonify(TrendResponseSchema().dump({"query": search_request, "by": by, "values": points}))
+
+
+@api.get("/api/v1/reports")
+def reports() -> Response:
+    list_request = ReportListArgsSchema().load_args(request.args)
+    index = current_index()
+    matches = find(index, list_request)
+    start = (list_request.page - 1) * list_request.per_page
+    rows = [index.records[int(o)] for o in matches.ordered[start : start + list_request.per_page]]
+    body = {"request": list_request, "total": matches.total, "results": rows, "facets": matches.facets}
+    return jsonify(ReportListSchema().dump(body))
 
 
 @api.get("/api/v1/reports/<string:report_id>")
@@ -74,3 +117,11 @@ def healthz() -> Response:
         response.status_code = 503
         return response
     return jsonify(HealthSchema().dump({"status": "ok", "generation": index.generation, "reports": index.report_count}))
+
+
+@api.get("/api/v1/openapi.json")
+def openapi() -> Response:
+    from search_service import __version__
+    from search_service.api.openapi import openapi_document
+
+    return jsonify(openapi_document(__version__))

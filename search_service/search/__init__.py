@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from search_service.model import (
     SECTION_KINDS,
+    FacetValue,
     ReportHit,
     SearchRequest,
     SearchResult,
@@ -22,7 +24,18 @@ from search_service.search.facets import FIELD_FACETS, SectionFacet, filter_mask
 from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
 from search_service.search.snippets import snippets
 
-__all__ = ["IndexHandle", "OpenIndex", "open_index", "parse_query", "run_search", "QueryLimits", "match_sets"]
+__all__ = [
+    "IndexHandle",
+    "Matches",
+    "OpenIndex",
+    "QueryLimits",
+    "find",
+    "hits_for",
+    "match_sets",
+    "open_index",
+    "parse_query",
+    "run_search",
+]
 
 # BM25 over exact term occurrences; the title counts as a strong signal.
 _K1 = 1.2
@@ -81,9 +94,25 @@ def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray) -> np
     return score
 
 
-def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | None = None) -> SearchResult:
-    """Answer a request exactly under CONTRACT.md's rule. Raises BadQuery."""
-    parsed = parse_query(request.q, limits)
+@dataclass
+class Matches:
+    """A request's whole result set, before paging."""
+
+    parsed: ParsedQuery
+    ordered: np.ndarray  # report ordinals, in the requested order
+    scores: np.ndarray  # relevance of each, same order
+    total: SearchTotal
+    facets: dict[str, list[FacetValue]]
+    shown_units: np.ndarray  # sections to show under a result
+
+
+def find(
+    index: OpenIndex, request: SearchRequest, limits: QueryLimits | None = None, with_facets: bool = True
+) -> Matches:
+    """Every report matching request, ordered, with totals and facets.
+    Exact under CONTRACT.md's rule. An empty q (listing reports, not an API
+    search) matches every report. Raises BadQuery."""
+    parsed = parse_query(request.q, limits) if request.q else ParsedQuery((), ())
     report_ok, unit_ok = match_sets(index, parsed)
     kind_code = SECTION_KINDS.index(request.section) if request.section else None
     if kind_code is not None:
@@ -97,25 +126,19 @@ def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | N
     everything = filters.all_but("", index.report_count)
     final = matched & everything
 
-    facets = {f.name: f.counts(index, matched & filters.all_but(f.name, index.report_count)) for f in FIELD_FACETS}
-    facets["section"] = SectionFacet().counts(index, unit_ok, everything)
-    facets = {name: facets[name] for name in ("year", "province", "city", "county", "town", "section")}
+    facets: dict[str, list[FacetValue]] = {}
+    if with_facets:
+        for facet in FIELD_FACETS:
+            facets[facet.name] = facet.counts(index, matched & filters.all_but(facet.name, index.report_count))
+        facets["section"] = SectionFacet().counts(index, unit_ok, everything)
 
-    candidates = np.nonzero(final)[0]
+    candidates = np.flatnonzero(final)
     scores = _scores(index, parsed, candidates)
-    ordered_idx = np.argsort(-scores, kind="stable") if request.sort == "relevance" else None
-    if ordered_idx is not None:
-        ordered = candidates[ordered_idx]
-        ordered_scores = scores[ordered_idx]
+    if request.sort == "relevance":
+        order = np.argsort(-scores, kind="stable")
     else:
-        years = index.reports.year[candidates]
         sign = 1 if request.sort == "year" else -1
-        ordered_idx = np.lexsort((-scores, sign * years))
-        ordered = candidates[ordered_idx]
-        ordered_scores = scores[ordered_idx]
-    start = (request.page - 1) * request.per_page
-    page = ordered[start : start + request.per_page]
-    page_scores = ordered_scores[start : start + request.per_page]
+        order = np.lexsort((-scores, sign * index.reports.year[candidates]))
     unit_in_final = unit_scope & final[index.units.report]
     total = SearchTotal(reports=int(final.sum()), sections=int(unit_in_final.sum()))
     # Sections shown under a result: those where a searched term occurs (of
@@ -125,11 +148,28 @@ def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | N
         shown_units[index.hits(term.norm).units] = True
     if kind_code is not None:
         shown_units &= index.units.kind == kind_code
-    hits = [_hit(index, parsed, int(o), float(s), shown_units) for o, s in zip(page, page_scores)]
-    return SearchResult(request=request, total=total, results=hits, facets=facets)
+    return Matches(parsed, candidates[order], scores[order], total, facets, shown_units)
 
 
-def _hit(index: OpenIndex, parsed: ParsedQuery, ordinal: int, score: float, shown_units: np.ndarray) -> ReportHit:
+def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_limit: int = 3) -> list[ReportHit]:
+    """The result entries of matches.ordered[start:stop]."""
+    return [
+        _hit(index, matches.parsed, int(o), float(s), matches.shown_units, snippet_limit)
+        for o, s in zip(matches.ordered[start:stop], matches.scores[start:stop], strict=True)
+    ]
+
+
+def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | None = None) -> SearchResult:
+    """One page of results with totals and facets: what the API answers."""
+    matches = find(index, request, limits)
+    start = (request.page - 1) * request.per_page
+    results = hits_for(index, matches, start, start + request.per_page)
+    return SearchResult(request=request, total=matches.total, results=results, facets=matches.facets)
+
+
+def _hit(
+    index: OpenIndex, parsed: ParsedQuery, ordinal: int, score: float, shown_units: np.ndarray, snippet_limit: int
+) -> ReportHit:
     report = index.report(ordinal)
     terms = parsed.positive_terms
     mentions = {}
@@ -144,7 +184,7 @@ def _hit(index: OpenIndex, parsed: ParsedQuery, ordinal: int, score: float, show
     for unit, section, (_, raw) in zip(units, report.sections, report.searchable_units(), strict=True):
         if not shown_units[unit]:
             continue
-        shown = snippets(raw, norm_terms)
+        shown = snippets(raw, norm_terms, snippet_limit)
         if shown:
             sections.append(SectionHit(kind=section.kind, heading=section.heading, snippets=shown))
     rec = index.records[ordinal]

@@ -146,15 +146,28 @@ class ExactIndex:
         return starts
 
     def hits(self, term: str) -> TermHits:
+        # Positions are sorted, so sections and reports come out sorted too:
+        # runs replace np.unique's sort, and bincount counts per report.
         starts = self.occurrences(term).astype(np.int64)
         units = np.searchsorted(self._unit_start, starts, side="right") - 1
-        whole = starts + len(term) <= self._unit_end[units]
         reports = self._unit_report[units]
-        report_ids, counts = np.unique(reports, return_counts=True)
-        in_title = starts + len(term) <= self._title_end[reports]
+        per_report = np.bincount(reports, minlength=self._report_count) if len(reports) else np.zeros(0, np.int64)
+        report_ids = np.flatnonzero(per_report)
+        whole_units = units[starts + len(term) <= self._unit_end[units]]
+        title_reports = reports[starts + len(term) <= self._title_end[reports]]
         return TermHits(
             reports=report_ids.astype(np.int32),
-            counts=counts.astype(np.int32),
-            units=np.unique(units[whole]).astype(np.int32),
-            title_reports=np.unique(reports[in_title]).astype(np.int32),
+            counts=per_report[report_ids].astype(np.int32),
+            units=_distinct_sorted(whole_units).astype(np.int32),
+            title_reports=_distinct_sorted(title_reports).astype(np.int32),
         )
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """np.unique for an already sorted array, without sorting again."""
+    if len(values) == 0:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]

@@ -60,7 +60,7 @@ class YearFacet:
         if len(years) == 0:
             return []
         values, counts = np.unique(years, return_counts=True)
-        return [FacetValue(int(v), int(c)) for v, c in sorted(zip(values, counts), key=lambda vc: -vc[0])]
+        return [FacetValue(int(v), int(c)) for v, c in sorted(zip(values, counts, strict=True), key=lambda vc: -vc[0])]
 
 
 class PlaceFacet:

@@ -113,9 +113,15 @@ def snippets(text: str, norm_terms: list[str], limit: int = 3) -> list[str]:
     return result
 
 
-def mark_all(text: str, norm_terms: list[str]) -> str:
-    """The whole text as HTML with every match marked (report view)."""
+def mark_all(text: str, norm_terms: list[str], display: str | None = None) -> str:
+    """The whole text as HTML with every match marked (report view).
+
+    Matches are found in `text` (simplified); `display`, the text as written
+    (traditional characters), is shown instead when it aligns character for
+    character, which OpenCC's conversion almost always keeps."""
     spans = match_spans(text, norm_terms)
+    if display is not None and len(display) == len(text):
+        text = display
     out = []
     cursor = 0
     for s, e in spans:

@@ -91,17 +91,15 @@ def report_page(report_id: str) -> Response | str:
             terms = [t.norm for t in parse_query(q, query_limits()).positive_terms]
         except BadQuery:
             terms = []
-    units = report.searchable_units()
     sections = []
-    for number, (section, (_, raw)) in enumerate(zip(report.sections, units, strict=True)):
-        body = section.display_text if section.original else section.text
+    for number, section in enumerate(report.sections):
         sections.append(
             {
                 "number": number,
                 "kind": section.kind,
                 "label": SECTION_LABELS[section.kind],
                 "heading": section.heading,
-                "html": Markup(mark_all(body, terms)),
+                "html": Markup(mark_all(section.text, terms, display=section.original)),
             }
         )
     return render_template("report.html", report=report, sections=sections, q=q, labels=SECTION_LABELS)

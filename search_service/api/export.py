@@ -1,0 +1,62 @@
+"""Streaming exports of a whole result set: CSV (UTF-8 with BOM, so that
+Excel opens Chinese correctly) and JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Iterator
+
+from search_service.model import ReportHit
+from search_service.search import Matches, hits_for
+from search_service.search.engine import OpenIndex
+
+CHUNK = 50
+FIELDS = ("report_id", "title", "town", "county", "city", "province", "year", "published", "source", "score")
+_TAG = re.compile(r"</?mark>")
+
+
+def plain(snippet: str) -> str:
+    """A snippet without markup, for spreadsheets."""
+    return html.unescape(_TAG.sub("", snippet))
+
+
+def _first_snippet(hit: ReportHit) -> str:
+    for section in hit.sections:
+        if section.snippets:
+            return section.snippets[0]
+    return ""
+
+
+def _hits(index: OpenIndex, matches: Matches) -> Iterator[ReportHit]:
+    for start in range(0, len(matches.ordered), CHUNK):
+        yield from hits_for(index, matches, start, start + CHUNK, snippet_limit=1)
+
+
+def export_csv(index: OpenIndex, matches: Matches) -> Iterator[str]:
+    terms = [t.shown for t in matches.parsed.positive_terms]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*FIELDS, *(f"mentions:{t}" for t in terms), "snippet"])
+    yield "\ufeff" + buffer.getvalue()
+    for hit in _hits(index, matches):
+        buffer.seek(0)
+        buffer.truncate()
+        row = [getattr(hit, name) for name in FIELDS]
+        writer.writerow(
+            ["" if v is None else v for v in row]
+            + [hit.mentions.get(t, 0) for t in terms]
+            + [plain(_first_snippet(hit))]
+        )
+        yield buffer.getvalue()
+
+
+def export_jsonl(index: OpenIndex, matches: Matches) -> Iterator[str]:
+    for hit in _hits(index, matches):
+        record = {name: getattr(hit, name) for name in FIELDS}
+        record["mentions"] = hit.mentions
+        record["snippet"] = _first_snippet(hit)
+        yield json.dumps(record, ensure_ascii=False) + "\n"
