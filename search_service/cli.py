@@ -1,5 +1,6 @@
 """The search-service command line. Exit codes and messages live here:
 0 success, 1 the command failed (the index is then unchanged), 2 bad usage,
+3 the index was built but some files could not be read (each listed),
 75 another build or update holds the index."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from search_service.errors import BadQuery, IndexLocked, SearchServiceError, Unr
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_PARTIAL = 3
 EXIT_LOCKED = 75
 
 
@@ -145,6 +147,8 @@ def _run_build(
             f"of {summary.seen} files ({summary.reused} unchanged); {summary.reports} reports, "
             f"{summary.sections} sections in {summary.seconds:.1f} s -> {settings.index_dir / summary.generation}"
         )
+    if summary.failed:
+        sys.exit(EXIT_PARTIAL)
 
 
 _build_options = [

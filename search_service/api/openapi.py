@@ -11,16 +11,22 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from search_service.api.schemas import (
     ErrorSchema,
+    ExportArgsSchema,
     HealthSchema,
+    ReportListArgsSchema,
+    ReportListSchema,
     ReportSchema,
     SearchArgsSchema,
     SearchResponseSchema,
     StatsSchema,
+    TrendArgsSchema,
+    TrendResponseSchema,
 )
 
 _ERRORS = {
     "400": "a parameter is invalid; error.fields names it",
     "404": "unknown report or route",
+    "413": "the request (its query string) is too large",
     "503": "no index has been built, or it was built with another tokenizer",
 }
 
@@ -29,7 +35,7 @@ def _responses(ok_schema: str, ok_description: str, *errors: str) -> dict[str, A
     responses: dict[str, Any] = {
         "200": {"description": ok_description, "content": {"application/json": {"schema": ok_schema}}}
     }
-    for status in errors:
+    for status in (*errors, "413"):
         responses[status] = {"description": _ERRORS[status], "content": {"application/json": {"schema": "Error"}}}
     return responses
 
@@ -53,6 +59,8 @@ def openapi_document(version: str) -> dict[str, Any]:
         ("Stats", StatsSchema),
         ("Health", HealthSchema),
         ("Error", ErrorSchema),
+        ("ReportList", ReportListSchema),
+        ("Trend", TrendResponseSchema),
     ):
         spec.components.schema(name, schema=schema)
     spec.path(
@@ -63,6 +71,47 @@ def openapi_document(version: str) -> dict[str, Any]:
                 "operationId": "search",
                 "parameters": [{"in": "query", "schema": SearchArgsSchema}],
                 "responses": _responses("SearchResponse", "matching reports, one page, and facets", "400", "503"),
+            }
+        },
+    )
+    for suffix, media, what in (("csv", "text/csv", "CSV, UTF-8 with BOM"), ("jsonl", "application/x-ndjson",
+                                                                            "JSON Lines, one report a line")):
+        responses = _responses("Error", "", "400", "503")
+        responses["200"] = {
+            "description": f"the whole result set (not one page) as {what}: report fields, mention counts, "
+            "first snippet",
+            "content": {media: {"schema": {"type": "string"}}},
+        }
+        spec.path(
+            path=f"/api/v1/search.{suffix}",
+            operations={
+                "get": {
+                    "summary": f"Export every matching report as {what}",
+                    "operationId": f"export{suffix.capitalize()}",
+                    "parameters": [{"in": "query", "schema": ExportArgsSchema}],
+                    "responses": responses,
+                }
+            },
+        )
+    spec.path(
+        path="/api/v1/trend",
+        operations={
+            "get": {
+                "summary": "Matching and all reports per year, province, city or county",
+                "operationId": "trend",
+                "parameters": [{"in": "query", "schema": TrendArgsSchema}],
+                "responses": _responses("Trend", "one entry per value", "400", "503"),
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/reports",
+        operations={
+            "get": {
+                "summary": "List reports with the search filters and no query",
+                "operationId": "listReports",
+                "parameters": [{"in": "query", "schema": ReportListArgsSchema}],
+                "responses": _responses("ReportList", "one page of reports, total and facets", "400", "503"),
             }
         },
     )

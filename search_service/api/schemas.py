@@ -61,7 +61,13 @@ class FilterArgsSchema(_QueryArgsSchema):
 class SearchArgsSchema(FilterArgsSchema):
     """GET /api/v1/search parameters."""
 
-    q = fields.String(required=True, metadata={"description": 'query: terms (AND), A OR B, -term, "quoted term"'})
+    q = fields.String(
+        required=True,
+        metadata={
+            "description": 'query, 1-200 characters after trimming: terms (AND), A OR B, -term, "quoted term"',
+            "pattern": r"\S",
+        },
+    )
     section = fields.String(validate=validate.OneOf(SECTION_KINDS), load_default=None)
     sort = fields.String(validate=validate.OneOf(SORT_ORDERS), load_default="relevance")
     page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)

@@ -45,6 +45,9 @@ class QueryLimits:
     max_length: int = 200
     max_terms: int = 16
     max_or_branches: int = 16
+    # One-character terms read the longest position lists; more than a few in
+    # one query would exceed the time budget at national scale.
+    max_single_character_terms: int = 4
 
 
 def _unquote(token: str) -> str:
@@ -107,6 +110,10 @@ def parse_query(q: str, limits: QueryLimits | None = None) -> ParsedQuery:
     term_count = sum(len(c) for c in clauses) + len(excluded)
     if term_count > limits.max_terms:
         msg = f"has {term_count} terms; at most {limits.max_terms} are allowed"
+        raise BadQuery(f"q {msg}", {"q": msg})
+    single = sum(1 for c in clauses for t in c if len(t.norm) == 1) + sum(1 for t in excluded if len(t.norm) == 1)
+    if single > limits.max_single_character_terms:
+        msg = f"has {single} one-character terms; at most {limits.max_single_character_terms} are allowed"
         raise BadQuery(f"q {msg}", {"q": msg})
     widest = max(len(c) for c in clauses)
     if widest > limits.max_or_branches:
