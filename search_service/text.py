@@ -135,8 +135,9 @@ def _jieba_tokenizer():
 def words(text: str) -> Iterator[tuple[str, int, int]]:
     """Jieba words of the normalised text: (word, start, end) in normalised
     offsets; punctuation dropped, digits and Latin kept, one-character words
-    kept. Used identically for indexing and for queries."""
-    norm = normalize(to_simplified(text))
+    kept. Used identically for indexing and for queries (whose text is made
+    simplified first, as ingestion does for reports)."""
+    norm = normalize(text)
     tok = _jieba_tokenizer()
     with _jieba_lock:
         pieces = list(tok.tokenize(norm, HMM=False))

@@ -78,7 +78,12 @@ def chinese_likeness(text: str) -> float:
         if char.isascii() or char.isspace():
             continue
         considered += 1
-        if char in common or "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef" or "\u2010" <= char <= "\u2027":
+        if (
+            char in common
+            or "\u3000" <= char <= "\u303f"
+            or "\uff00" <= char <= "\uffef"
+            or "\u2010" <= char <= "\u2027"
+        ):
             hits += 1
     return hits / considered if considered else 0.0
 

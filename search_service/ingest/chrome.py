@@ -1,0 +1,269 @@
+"""Web-page chrome and word-processor artefacts: what they look like, and what
+they say about the page before they are removed.
+
+Reports copied from government sites carry breadcrumbs, 发布日期/来源 lines,
+索引号 tables, 【打印】 buttons, 语音播报 widgets and footers. They are
+short, pattern-shaped lines; a report's own sentences are long and end with
+。, so every pattern here is anchored to a whole line and refuses lines with
+a full stop. The labelled lines are read into metadata first (`meta_fields`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from search_service.ingest.dates import iso_date
+
+# Labels of "label: value" page metadata -> RawDocument.meta key (None: dropped).
+META_LABELS: dict[str, str | None] = {
+    "发布日期": "published",
+    "发布时间": "published",
+    "更新时间": "published",
+    "时间": "published",
+    "日期": "published",
+    "成文日期": "written",
+    "印发日期": "written",
+    "索引号": "index_number",
+    "发布机构": "issuer",
+    "发布单位": "issuer",
+    "发文机关": "issuer",
+    "来源": "source_site",
+    "信息来源": "source_site",
+    "文章来源": "source_site",
+    "发文字号": "doc_number",
+    "文号": "doc_number",
+    "作者": None,
+    "编辑": None,
+    "责任编辑": None,
+    "审核": None,
+    "录入": None,
+    "发布人": None,
+    "点击数": None,
+    "点击量": None,
+    "点击率": None,
+    "浏览次数": None,
+    "浏览量": None,
+    "阅读次数": None,
+    "访问量": None,
+    "分享到": None,
+    "字体": None,
+    "字号": None,
+    "主题分类": None,
+    "体裁分类": None,
+    "有效性": None,
+    "主题词": None,
+    "生效日期": None,
+    "废止日期": None,
+    # Traditional-character pages write the same labels.
+    "發佈日期": "published",
+    "發布日期": "published",
+    "發佈時間": "published",
+    "發布時間": "published",
+    "時間": "published",
+    "索引號": "index_number",
+    "發佈機構": "issuer",
+    "發布機構": "issuer",
+    "來源": "source_site",
+    "信息來源": "source_site",
+    "發文字號": "doc_number",
+    "點擊數": None,
+    "瀏覽次數": None,
+    "閱讀次數": None,
+    "字體": None,
+    "字號": None,
+}
+# Keys whose values are dates, and which label wins when a page gives several
+# (发布日期 over a bare 日期, which some pages use for the last update).
+DATE_KEYS = frozenset({"published", "written"})
+# A line that is only a date and a clock time (2025-01-07 15:15:56) is the
+# page's timestamp; a signature date never carries a time.
+DATE_TIME_LINE = re.compile(r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?")
+DATE_TIME_LABEL = "(timestamp)"
+# The same timestamp may lead a labelled line: 2025-01-07 15:15 来源：本网.
+_LEADING_DATE = re.compile(r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+")
+LABEL_PRIORITY = {"时间": 1, "時間": 1, "日期": 1, "更新时间": 2, DATE_TIME_LABEL: 2}
+
+_LABEL_ALTERNATION = "|".join(sorted(map(re.escape, META_LABELS), key=len, reverse=True))
+# "[ 索引号 ]value", "【来源】value" or "来源: value".
+_SEGMENT = re.compile(
+    rf"\[\s*(?P<bracketed>{_LABEL_ALTERNATION})\s*\]"
+    rf"|【\s*(?P<boxed>{_LABEL_ALTERNATION})\s*】"
+    rf"|(?P<plain>{_LABEL_ALTERNATION})\s*[:：]"
+)
+_LEADING_SEPARATORS = re.compile(r"^[\s|｜·•]+")
+_VALUE_TRIM = " \t|｜·•[]【】"
+# A value ends where a button or a bar-separated field begins: 某镇 【打印本页】.
+_VALUE_END = re.compile(r"\s*(?:【|\s[|｜]\s)")
+_MAX_META_LINE = 200
+
+# A line made only of these words (separated by spaces, brackets or bars) is chrome.
+CHROME_WORDS: frozenset[str] = frozenset(
+    {
+        "首页",
+        "网站首页",
+        "返回顶部",
+        "返回主站",
+        "返回首页",
+        "返回列表",
+        "返回",
+        "收起",
+        "展开",
+        "部门街镇",
+        "政务新媒体",
+        "智能问答",
+        "语音播报",
+        "进入播报模式",
+        "退出播报模式",
+        "扫一扫在手机打开当前页",
+        "打印",
+        "打印本页",
+        "打印此页",
+        "打印文章",
+        "关闭",
+        "关闭窗口",
+        "关闭本页",
+        "字体",
+        "字号",
+        "大",
+        "中",
+        "小",
+        "默认",
+        "分享到",
+        "分享",
+        "收藏",
+        "纠错",
+        "我要纠错",
+        "网站地图",
+        "无障碍",
+        "无障碍浏览",
+        "长者模式",
+        "关怀版",
+        "登录",
+        "注册",
+        "相关链接",
+        "相关文章",
+        "相关阅读",
+        "微信",
+        "微博",
+        "qq空间",
+        "baidu",
+        "map",
+        "top",
+        "返回頂部",
+        "列印",
+        "關閉",
+        "關閉窗口",
+        "分享至",
+    }
+)
+# Whole-line shapes of chrome that carries text of its own.
+CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"(?:您(?:当前)?的?|当前|所在)(?:所在)?位置\s*[:：].*",  # 您当前的位置:首页>…
+        r".{0,6}首页\s*(?:[>＞»›→/]|&gt;).*",  # 首页 > 政务公开 > …
+        r"语音合成中.*",
+        r"(?:扫一扫|手机扫一扫|扫描二维码|用手机扫描).{0,20}",
+        r"(?:上一篇|下一篇|上一条|下一条)\s*[:：].{0,80}",
+        r"【\s*(?:打印|关闭|字体|字号|收藏|纠错)[^。]{0,60}",
+    )
+)
+# Footer lines: short, no full stop, containing one of these.
+FOOTER_TOKENS = re.compile(
+    r"版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备|技术支持\s*[:：]|建议使用.{0,20}浏览器"
+)
+_MAX_FOOTER_LINE = 120
+_WORD_SPLIT = re.compile(r"[\s【】\[\]|｜/]+")
+# A navigation bar: three or more short items between bars (首页 | 机构概况 | 政务公开).
+_NAV_BAR = re.compile(r"[^|｜。，]{1,8}(?:\s*[|｜]\s*[^|｜。，]{1,8}){2,}")
+
+# Word-processor and converter artefacts, removed wherever they occur in a line.
+ARTEFACTS = re.compile(
+    r"\[(?:bookmark|image|footnote|endnote|comment)\b[^\]]{0,200}\]|[\u200b-\u200d\u2060\ufeff\u00ad]", re.I
+)
+
+
+def strip_artefacts(line: str) -> str:
+    """Remove `[bookmark: _GoBack]` and invisible characters from a line."""
+    return ARTEFACTS.sub("", line)
+
+
+def meta_fields(line: str) -> list[tuple[str, str]] | None:
+    """The (label, value) pairs of a page-metadata line, or None when the line
+    is not one. A metadata line starts with a label and has no full stop, so
+    a report sentence that mentions 发布 or 日期 is never taken for one."""
+    body = " ".join(_LEADING_SEPARATORS.sub("", line).split())
+    if DATE_TIME_LINE.fullmatch(body.strip()):
+        return [(DATE_TIME_LABEL, body.strip())]
+    if len(body) > _MAX_META_LINE or "。" in body:
+        return None
+    fields = []
+    leading = _LEADING_DATE.match(body)
+    if leading and _SEGMENT.match(body, leading.end()):
+        fields.append((DATE_TIME_LABEL, leading.group().strip()))
+        body = body[leading.end() :]
+    starts = list(_SEGMENT.finditer(body))
+    if not starts or starts[0].start() != 0:
+        return None
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(body)
+        label = match["bracketed"] or match["boxed"] or match["plain"]
+        value = _VALUE_END.split(body[match.end() : end], maxsplit=1)[0]
+        fields.append((label, value.strip(_VALUE_TRIM)))
+    return fields
+
+
+def is_chrome(line: str) -> bool:
+    """True for a whole line of page chrome (metadata lines included)."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if meta_fields(stripped) is not None:
+        return True
+    if "。" in stripped:
+        return False
+    words = [word.rstrip(":：").lower() for word in _WORD_SPLIT.split(stripped) if word]
+    if words and all(word in CHROME_WORDS for word in words):
+        return True
+    if _NAV_BAR.fullmatch(stripped) or any(pattern.fullmatch(stripped) for pattern in CHROME_LINES):
+        return True
+    return len(stripped) <= _MAX_FOOTER_LINE and FOOTER_TOKENS.search(stripped) is not None
+
+
+def capture_meta(lines: list[str]) -> dict[str, str]:
+    """Metadata from the labelled chrome lines among `lines`: dates as
+    YYYY-MM-DD, the rest as written. When a key is given more than once the
+    higher-priority label wins, then the earlier line."""
+    meta: dict[str, str] = {}
+    rank: dict[str, tuple[int, int]] = {}
+    for position, line in enumerate(lines):
+        for label, raw in meta_fields(line) or ():
+            key = "published" if label == DATE_TIME_LABEL else META_LABELS[label]
+            if key is None:
+                continue
+            value = iso_date(raw) if key in DATE_KEYS else raw.strip()
+            if not value or value in {"-", "无"}:
+                continue
+            order = (LABEL_PRIORITY.get(label, 0), position)
+            if key not in rank or order < rank[key]:
+                meta[key], rank[key] = value, order
+    return meta
+
+
+# Print-layout page marks, whole lines: — 3 —, - 3 -, 第3页, 第 3 页 共 10 页, 3/10, Page 3 of 10.
+PAGE_MARKS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.I)
+    for pattern in (
+        r"[-—–－─~～]+\s*\d{1,4}\s*[-—–－─~～]+",
+        r"第\s*\d{1,4}\s*页\s*(?:[,，/]?\s*共\s*\d{1,4}\s*页)?",
+        r"共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页",
+        r"\d{1,4}\s*/\s*\d{1,4}",
+        r"page\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?",
+    )
+)
+
+
+def is_page_mark(line: str) -> bool:
+    """True for a line that is only a printed page number."""
+    stripped = line.strip()
+    return any(pattern.fullmatch(stripped) for pattern in PAGE_MARKS)

@@ -1,0 +1,74 @@
+"""Extracted text -> clean paragraphs plus the page metadata the chrome held.
+
+The steps, in order, each a small function:
+
+    split lines -> normalise spaces, drop artefacts -> capture metadata
+    -> drop chrome and page marks -> re-join broken lines
+
+Metadata is captured before chrome is removed because the chrome is where
+it lives (发布日期, 索引号, 来源).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from search_service.ingest.chrome import capture_meta, is_chrome, is_page_mark, strip_artefacts
+from search_service.ingest.rejoining import Line, rejoin
+
+# Every kind of space, the ideographic one included, becomes one ASCII space.
+_SPACES = re.compile(r"[^\S\n]+")
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+# 法 治 政 府 建 设: a letter-spaced line, written as spaced-out single characters.
+_LETTER_SPACED = re.compile(rf"{_CJK}(?: {_CJK}){{2,}}")
+# A space next to Chinese punctuation is layout (an HTML source line break,
+# a PDF gap), never writing: "指导， 认真" is "指导，认真".
+_SPACE_AT_PUNCTUATION = re.compile(r" *([，。、；：？！“”‘’（）《》【】〔〕…]) *")
+# Leading whitespace that marks an indented paragraph: two spaces or any ideographic space / tab.
+_INDENT = re.compile(r"^(?: {2,}|[\u3000\t\xa0]{1,})")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def clean_text(text: str) -> Cleaned:
+    """Clean paragraphs separated by "\\n" (no blank lines) and the metadata
+    read from the chrome. Characters are kept as written: traditional stays
+    traditional, full-width stays full-width."""
+    raw_lines = text.split("\n")
+    texts = [normalise_line(line) for line in raw_lines]
+    meta = capture_meta(texts)
+    lines = _drop_chrome(raw_lines, texts)
+    return Cleaned("\n".join(rejoin(lines)), meta)
+
+
+def normalise_line(line: str) -> str:
+    """One line with artefacts removed, spaces collapsed and trimmed."""
+    text = _SPACES.sub(" ", strip_artefacts(line)).strip()
+    text = _SPACE_AT_PUNCTUATION.sub(r"\1", text)
+    if _LETTER_SPACED.fullmatch(text):
+        text = text.replace(" ", "")
+    return text
+
+
+def _drop_chrome(raw_lines: list[str], texts: list[str]) -> list[Line]:
+    """Lines worth keeping, each knowing the breaks before it. A removed
+    chrome line is a hard break (the title above a 发布日期 line is not
+    continued by the article below it); a removed page mark is not (a
+    sentence runs on across a page)."""
+    lines: list[Line] = []
+    blanks = 0
+    for raw, text in zip(raw_lines, texts, strict=True):
+        if not text:
+            blanks += 1
+        elif is_chrome(text):
+            blanks += 2
+        elif not is_page_mark(text):
+            indented = _INDENT.match(strip_artefacts(raw)) is not None
+            lines.append(Line(text, indented=indented, blanks_before=blanks))
+            blanks = 0
+    return lines

@@ -1,0 +1,213 @@
+"""A saved web page -> the article's text and what the page said about it.
+
+trafilatura finds the article and leaves menus, footers, related-article
+lists and scripts behind. It also drops the page's <h1>, which is where a
+government page puts the report's title, so the title is put back in front.
+The page's metadata (发布日期, 来源, 索引号 tables, <meta name="PubDate">)
+sits outside the article, so it is read from the whole page first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from search_service.ingest.chrome import capture_meta
+from search_service.ingest.dates import iso_date
+from search_service.ingest.decoding import decode_bytes
+from search_service.ingest.unreadable import Unreadable
+
+log = logging.getLogger(__name__)
+
+# <meta name=...> (lower-cased) -> RawDocument.meta key. Chinese government
+# sites follow the 政府网站 template: ArticleTitle, PubDate, ContentSource.
+META_TAGS: dict[str, str] = {
+    "pubdate": "published",
+    "publishdate": "published",
+    "firstpublishedtime": "published",
+    "article:published_time": "published",
+    "dc.date": "published",
+    "dcterms.created": "published",
+    "contentsource": "source_site",
+    "articletitle": "article_title",
+}
+_DATE_META_KEYS = frozenset({"published"})
+# Elements whose text never belongs to the page's readable text.
+_INVISIBLE = ("script", "style", "noscript", "template", "iframe", "svg")
+# Elements that start a new line when the page is flattened to text.
+_BLOCKS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "footer"),
+        *("form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre"),
+        *("section", "table", "tbody", "thead", "tr", "ul"),
+    }
+)
+_SEPARATORS = frozenset({"td", "th"})
+# The same for trafilatura's XML output.
+_ARTICLE_BLOCKS = frozenset({"main", "p", "head", "list", "item", "quote", "code", "table", "row", "lb"})
+_ARTICLE_SEPARATORS = frozenset({"cell"})
+# Elements that are navigation, not content, in the fallback extraction.
+_NAVIGATION = ("nav", "header", "footer", "aside", "form")
+# A <title> usually reads "article title_site name" or "article title - site name".
+_TITLE_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s-\s|——).*$")
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# trafilatura's article must hold at least this many Chinese characters to be trusted.
+_MIN_ARTICLE_CJK = 50
+# How many leading lines of the article are searched for the title.
+_TITLE_SEARCH_LINES = 5
+# A heading naming a report (or similar document) is the article's title.
+_REPORT_WORD = re.compile(r"报告|总结|情况")
+_GB_ALIASES = frozenset({"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"})
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    text: str
+    encoding: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def extract_html(data: bytes) -> HtmlText:
+    """The article of a web page with its title first, plus page metadata
+    (published, source_site, index_number, issuer, written, html_title)."""
+    html, encoding = _decode_page(data)
+    html = _XML_DECLARATION.sub("", html, count=1)
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise Unreadable(f"not a readable HTML page: {exc}") from exc
+    meta = _meta_tags(tree)
+    page_lines = _visible_lines(tree, skip=_INVISIBLE)
+    for key, value in capture_meta(page_lines).items():
+        meta.setdefault(key, value)
+
+    article = _article(html)
+    if article is None or len(_CJK.findall(article)) < _MIN_ARTICLE_CJK:
+        log.warning("article extraction found little text; falling back to the page without navigation")
+        article = "\n".join(_visible_lines(tree, skip=_INVISIBLE + _NAVIGATION))
+
+    title = _article_title(tree, meta)
+    meta.pop("article_title", None)
+    if title and not _has_title(article, title):
+        article = f"{title}\n{article}"
+    return HtmlText(article, encoding, meta)
+
+
+def _article(html: str) -> str | None:
+    """trafilatura's article as lines. Its XML output is flattened here
+    rather than asking for text, because its text output squeezes a table
+    cell onto one line, and old government pages lay the whole article out
+    in one <td> with <br> between paragraphs."""
+    xml = trafilatura.extract(
+        html, output_format="xml", include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
+    )
+    if xml is None:
+        return None
+    try:
+        # The XML is pretty-printed: the indentation between elements is not text.
+        root = lxml.etree.fromstring(xml.encode("utf-8"), lxml.etree.XMLParser(remove_blank_text=True))
+    except lxml.etree.XMLSyntaxError as exc:
+        log.warning("trafilatura returned malformed XML: %s", exc)
+        return None
+    parts: list[str] = []
+    _flatten(root, frozenset({"comments"}), parts, blocks=_ARTICLE_BLOCKS, separators=_ARTICLE_SEPARATORS)
+    return "\n".join(line.strip() for line in "".join(parts).split("\n") if line.strip())
+
+
+def _decode_page(data: bytes) -> tuple[str, str]:
+    """Honour the page's declared charset when the bytes agree with it;
+    otherwise detect (pages often declare gb2312 and contain gbk)."""
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared:
+        name = declared[1].decode("ascii").lower()
+        name = "gb18030" if name in _GB_ALIASES else name
+        try:
+            return data.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            log.debug("declared charset %s does not decode the page; detecting", name)
+    decoded = decode_bytes(data)
+    return decoded.text, decoded.encoding
+
+
+def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    title = tree.findtext(".//title")
+    if title and title.strip():
+        meta["html_title"] = " ".join(title.split())
+    for element in tree.iter("meta"):
+        name = (element.get("name") or element.get("property") or "").strip().lower()
+        key = META_TAGS.get(name)
+        content = (element.get("content") or "").strip()
+        if key is None or not content:
+            continue
+        value = iso_date(content) if key in _DATE_META_KEYS else content
+        if value:
+            meta.setdefault(key, value)
+    return meta
+
+
+def _visible_lines(tree: lxml.html.HtmlElement, skip: tuple[str, ...]) -> list[str]:
+    """The page's text, one line per block element, without `skip` elements."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    parts: list[str] = []
+    _flatten(root, frozenset(skip), parts)
+    return [line.strip() for line in "".join(parts).split("\n") if line.strip()]
+
+
+def _flatten(
+    element: lxml.etree._Element,
+    skip: frozenset[str],
+    parts: list[str],
+    blocks: frozenset[str] = _BLOCKS,
+    separators: frozenset[str] = _SEPARATORS,
+) -> None:
+    """Append the text under `element` to `parts`: a newline around each
+    block element, a space after each table cell."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in skip:
+        return
+    block = tag in blocks
+    if block:
+        parts.append("\n")
+    if tag and element.text:
+        parts.append(element.text)
+    for child in element:
+        _flatten(child, skip, parts, blocks, separators)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n")
+    elif tag in separators:
+        parts.append(" ")
+
+
+def _article_title(tree: lxml.html.HtmlElement, meta: dict[str, str]) -> str | None:
+    """The report's title as the page shows it. Sites put their own name in
+    an <h1> logo too, so a heading is taken when the page's ArticleTitle or
+    <title> contains it, or when it names a report; else the ArticleTitle
+    meta tag; else <title> without the site name."""
+    page_title = _TITLE_SITE_SUFFIX.sub("", meta.get("html_title", ""))
+    named = "".join((meta.get("article_title") or page_title).split())
+    headings = [" ".join(element.text_content().split()) for tag in ("h1", "h2", "h3") for element in tree.iter(tag)]
+    headings = [text for text in headings if _CJK.search(text)]
+    for text in headings:
+        if named and "".join(text.split()) in named and len(text) * 2 >= len(named):
+            return text
+    for text in headings:
+        if _REPORT_WORD.search(text):
+            return text
+    return meta.get("article_title") or page_title or None
+
+
+def _has_title(article: str, title: str) -> bool:
+    compact_title = "".join(title.split())
+    head = "".join("".join(article.splitlines()[:_TITLE_SEARCH_LINES]).split())
+    return compact_title in head

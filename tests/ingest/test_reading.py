@@ -1,0 +1,333 @@
+"""read_document over the five samples and a fixture for every format,
+encoding and trap (tests/fixtures/reading, made by make_fixtures.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from search_service.config import PROJECT_ROOT
+from search_service.errors import UnreadableFile
+from search_service.ingest import reading
+from search_service.ingest.reading import read_document
+
+SAMPLES = PROJECT_ROOT / "data" / "reports"
+CHROME_LINES = {
+    "返回顶部",
+    "返回主站",
+    "收起",
+    "部门街镇",
+    "政务新媒体",
+    "智能问答",
+    "语音播报",
+    "进入播报模式",
+    "退出播报模式",
+    "扫一扫在手机打开当前页",
+    "Baidu",
+    "map",
+}
+CHROME_FRAGMENTS = (
+    "[bookmark",
+    "语音合成中",
+    "【打印】",
+    "首页 >",
+    "首页>",
+    "您当前的位置",
+    "索引号",
+    "发布日期",
+    "点击数",
+)
+
+
+def sample(prefix: str):
+    path = next(SAMPLES.glob(f"{prefix}_*.txt"))
+    return read_document(path, path.name)
+
+
+def lines_of(document) -> list[str]:
+    return document.text.split("\n")
+
+
+# --- the five samples ---------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_sample_has_no_chrome_and_no_blank_lines(prefix: str) -> None:
+    document = sample(prefix)
+    lines = lines_of(document)
+    assert document.format == "txt" and document.encoding == "utf-8"
+    assert all(line.strip() == line and line for line in lines)
+    assert not CHROME_LINES & set(lines)
+    for fragment in CHROME_FRAGMENTS:
+        assert fragment not in document.text
+    assert len(document.text) > 2000
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("000", {"published": "2025-01-07", "source_site": "本网"}),
+        ("001", {}),
+        (
+            "002",
+            {
+                "published": "2021-06-18",
+                "written": "2021-06-18",
+                "index_number": "11500110733965117G/2021-00042",
+                "issuer": "万盛关坝镇",
+            },
+        ),
+        ("003", {}),
+        ("004", {"published": "2022-12-24", "source_site": "本网"}),
+    ],
+)
+def test_sample_meta_is_captured_from_the_chrome(prefix: str, expected: dict[str, str]) -> None:
+    assert sample(prefix).meta == expected
+
+
+def test_sample_page_dates_agree_with_labels() -> None:
+    """Where a sample's page gives a date it is the labelled one (the others
+    get theirs from the signature, which is the parser's job)."""
+    labels = json.loads((PROJECT_ROOT / "tests" / "labels.json").read_text(encoding="utf-8"))
+    page_dated = 0
+    for entry in labels:
+        published = read_document(SAMPLES / entry["file"], entry["file"]).meta.get("published")
+        if published is not None:
+            assert published == entry["published"], entry["file"]
+            page_dated += 1
+    assert page_dated == 3
+
+
+def test_sample_003_rejoins_lines_broken_inside_sentences() -> None:
+    document = sample("003")
+    for joined in ("综合行政执法办公室", "统筹协调。将法治建设", "线上线下相结合的法治宣传活动"):
+        assert joined in document.text
+    assert not any(line.startswith(("调。", "法办公室", "相结合")) for line in lines_of(document))
+
+
+def test_sample_003_keeps_headings_and_title_on_their_own_lines() -> None:
+    lines = lines_of(sample("003"))
+    assert lines[0] == "仙溪镇 2024 年法治建设年度报告"
+    for heading in ("一、工作举措与成效", "（一）强化法治学习，提升法治素养", "二、存在问题", "三、下一步工作计划"):
+        assert heading in lines
+
+
+def test_sample_001_keeps_two_line_title_and_drops_bookmark() -> None:
+    document = sample("001")
+    assert lines_of(document)[:2] == ["黔江区黄溪镇人民政府", "2024年度法治政府建设报告"]
+    assert "二、存在的主要问题及原因" in lines_of(document)
+    assert any(line.startswith("2024年推进法治政府建设虽然取得了一些的成绩") for line in lines_of(document))
+
+
+def test_sample_000_starts_with_title_after_breadcrumb() -> None:
+    lines = lines_of(sample("000"))
+    assert lines[0] == "吉水镇2024年法治政府建设年度报告"
+    assert lines[1].startswith("2024年,在市委、市政府和镇党委的正确领导下")
+    assert "一、主要工作" in lines
+
+
+def test_sample_002_keeps_title_lines_and_drops_voice_widget() -> None:
+    lines = lines_of(sample("002"))
+    assert lines[:3] == [
+        "关坝镇人民政府2020年度法治政府建设工作年度报告",
+        "关坝镇人民政府2020年度",
+        "法治政府建设工作年度报告",
+    ]
+    assert lines[-1].startswith("(三)推动责任落实。")
+
+
+def test_sample_004_keeps_signature_lines_apart() -> None:
+    lines = lines_of(sample("004"))
+    assert lines[0] == "遂溪县人民政府遂城街道办事处关于2022年度法治政府建设情况的报告"
+    assert lines[-3:] == ["特此报告。", "遂溪县人民政府遂城街道办事处", "2022年12月8日"]
+
+
+# --- encodings ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("report_utf8.txt", "utf-8"),
+        ("report_utf8_bom.txt", "utf-8-sig"),
+        ("report_gb18030.txt", "gb18030"),
+        ("report_utf16le_bom.txt", "utf-16"),
+        ("report_crlf.txt", "utf-8"),
+    ],
+)
+def test_every_encoding_reads_to_the_same_clean_text(reading_fixtures: Path, name: str, encoding: str) -> None:
+    document = read_document(reading_fixtures / name, name)
+    assert document.encoding == encoding
+    assert document.source == name
+    lines = lines_of(document)
+    assert lines[:2] == ["青山镇人民政府", "2023年度法治政府建设工作报告"]
+    assert (
+        "（一）健全法律顾问制度。镇政府聘请律师担任法律顾问，并依托综合行政执法办公室开展合法性审查，全年审查规范性文件8件。"
+        in lines
+    )
+    assert "\r" not in document.text and "\ufeff" not in document.text
+    reference = read_document(reading_fixtures / "report_utf8.txt", "report_utf8.txt")
+    assert document.text == reference.text
+
+
+def test_traditional_characters_are_kept(reading_fixtures: Path) -> None:
+    document = read_document(reading_fixtures / "report_traditional.txt", "t.txt")
+    assert document.text.startswith("青山鎮2023年度法治政府建設工作報告\n")
+    assert "綜合行政執法辦公室" in document.text
+    assert "镇" not in document.text
+
+
+# --- HTML ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "encoding"), [("page_utf8.html", "utf-8"), ("page_gbk.htm", "gb18030")])
+def test_html_page_gives_the_article_only(reading_fixtures: Path, name: str, encoding: str) -> None:
+    document = read_document(reading_fixtures / name, name)
+    assert document.format == "html"
+    assert document.encoding == encoding
+    lines = lines_of(document)
+    assert lines[0] == "青山镇人民政府2023年度法治政府建设工作报告"
+    assert (
+        "（一）健全法律顾问制度。镇政府聘请律师担任法律顾问，并依托综合行政执法办公室开展合法性审查，全年审查规范性文件8件。"
+        in lines
+    )
+    assert lines[-2:] == ["青山镇人民政府", "2024年1月10日"]
+    for chrome in (
+        "首页",
+        "政务公开",
+        "百度统计",
+        "广告",
+        "相关文章",
+        "安全生产工作会议",
+        "版权所有",
+        "返回顶部",
+        "浏览次数",
+        "分享到",
+        "门户网站",
+    ):
+        assert chrome not in document.text
+
+
+@pytest.mark.parametrize("name", ["page_utf8.html", "page_gbk.htm"])
+def test_html_page_meta_is_read_from_the_whole_page(reading_fixtures: Path, name: str) -> None:
+    meta = read_document(reading_fixtures / name, name).meta
+    assert meta == {
+        "published": "2024-01-15",
+        "source_site": "青山镇人民政府",
+        "index_number": "11441881MB2C12345X/2024-00007",
+        "issuer": "青山镇",
+        "html_title": "青山镇人民政府2023年度法治政府建设工作报告_某某县人民政府门户网站",
+    }
+
+
+def test_html_table_layout_page_keeps_line_breaks(reading_fixtures: Path) -> None:
+    document = read_document(reading_fixtures / "page_table_layout.html", "old.html")
+    assert document.encoding == "gb18030"
+    assert document.meta == {
+        "published": "2023-02-10",
+        "source_site": "白沙镇",
+        "html_title": "白沙镇2022年法治政府建设年度报告",
+    }
+    assert lines_of(document) == [
+        "白沙镇2022年法治政府建设年度报告",
+        "2022年，我镇坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实上级关于法治政府建设的决策部署，"
+        "法治政府建设取得明显成效。现将有关情况报告如下：",
+        "一、主要工作",
+        "（一）加强组织领导。成立全面依法治镇工作领导小组，定期研究法治建设工作，推动法治政府建设各项任务落实落细。",
+        "二、存在问题",
+        "法治宣传的针对性还不够强，基层执法力量仍然薄弱。",
+        "三、下一步工作",
+        "继续深入开展法治宣传教育，加强执法队伍建设。",
+    ]
+
+
+def test_html_falls_back_to_page_text_when_extraction_finds_nothing(
+    reading_fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("search_service.ingest.html_text.trafilatura.extract", lambda *args, **kwargs: None)
+    document = read_document(reading_fixtures / "page_utf8.html", "page.html")
+    assert "并依托综合行政执法办公室开展合法性审查" in document.text
+    assert "百度统计" not in document.text and "版权所有" not in document.text
+
+
+# --- Word and PDF -------------------------------------------------------
+
+
+def test_docx_gives_paragraphs_tables_and_core_properties(reading_fixtures: Path, fixture_source: ModuleType) -> None:
+    document = read_document(reading_fixtures / "report.docx", "report.docx")
+    assert document.format == "docx" and document.encoding is None
+    lines = lines_of(document)
+    assert lines[:2] == list(fixture_source.TITLE)
+    for paragraph in fixture_source.LONG_PARAGRAPHS:
+        assert paragraph in lines
+    assert "行政复议案件 2件" in lines
+    assert document.meta == {"docx_created": "2024-01-12", "docx_title": "".join(fixture_source.TITLE)}
+
+
+def test_pdf_rejoins_lines_and_drops_page_furniture(reading_fixtures: Path, fixture_source: ModuleType) -> None:
+    document = read_document(reading_fixtures / "report.pdf", "report.pdf")
+    assert document.format == "pdf"
+    lines = lines_of(document)
+    assert lines[:2] == list(fixture_source.TITLE)
+    # Every paragraph comes back whole: wrapped lines and the sentence that
+    # runs from page 1 to page 2 are joined, and nothing else is.
+    assert lines[2:] == list(fixture_source.LONG_PARAGRAPHS)
+    assert fixture_source.RUNNING_HEADER not in document.text
+    assert "—" not in document.text
+    assert document.meta == {"pdf_title": "".join(fixture_source.TITLE), "pdf_created": "2000-01-01"}
+
+
+# --- unreadable files ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("empty.txt", "empty file"),
+        ("junk.txt", "binary data"),
+        ("english.txt", "no Chinese text"),
+        ("encrypted.pdf", "encrypted PDF"),
+        ("corrupt.pdf", "corrupt PDF"),
+        ("junk.pdf", "corrupt PDF"),
+        ("scanned.pdf", "no text layer"),
+        ("corrupt.docx", "not a valid .docx"),
+    ],
+)
+def test_unreadable_file_is_reported_with_its_reason(reading_fixtures: Path, name: str, reason: str) -> None:
+    with pytest.raises(UnreadableFile) as caught:
+        read_document(reading_fixtures / name, f"sub/{name}")
+    assert caught.value.source == f"sub/{name}"
+    assert reason in caught.value.reason
+    assert caught.value.message == f"sub/{name}: {caught.value.reason}"
+
+
+def test_whitespace_only_file_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "blank.txt"
+    path.write_bytes(b" \r\n\t\n\xe3\x80\x80\n")
+    with pytest.raises(UnreadableFile, match="no text|empty"):
+        read_document(path, "blank.txt")
+
+
+def test_too_large_file_is_refused_without_reading(reading_fixtures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading, "MAX_TEXT_FILE_BYTES", 100)
+    with pytest.raises(UnreadableFile, match="too large"):
+        read_document(reading_fixtures / "report_utf8.txt", "big.txt")
+
+
+def test_missing_and_unsupported_files_are_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFile, match="cannot open"):
+        read_document(tmp_path / "missing.txt", "missing.txt")
+    legacy = tmp_path / "old.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(UnreadableFile, match="unsupported file type .doc"):
+        read_document(legacy, "old.doc")
+
+
+def test_legacy_doc_renamed_docx_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "old.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    with pytest.raises(UnreadableFile, match="not a valid .docx"):
+        read_document(path, "old.docx")
