@@ -30,11 +30,13 @@ run: index
 	SEARCH_SERVICE_INDEX="$(INDEX)" $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	  --access-logfile - wsgi:app
 
+# Debian's chromium for the browser tests, and a CJK font so that the
+# screenshots show Chinese rather than empty boxes.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'wqy' || { \
+	  echo "installing Debian's chromium and fonts-wqy-microhei for the browser tests"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from search_service.web import web
 
     settings = settings or Settings.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the page serves its own /assets
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes

@@ -19,7 +19,7 @@ class Settings:
     max_page: int = 500
     max_terms: int = 16
     max_or_branches: int = 16
-    max_request_bytes: int = 16 * 1024
+    max_request_bytes: int = 64 * 1024
     cors_origins: tuple[str, ...] = ("*",)
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -12,6 +12,7 @@ import datetime as dt
 import errno
 import fcntl
 import logging
+import multiprocessing
 import os
 import shutil
 import socket
@@ -132,7 +133,11 @@ def parse_sources(
             if progress:
                 progress(1)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # forkserver, not fork: forked workers would inherit the writer lock's
+    # open file and keep holding it if this process were killed.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["search_service.ingest.parsing", "search_service.ingest.reading"])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for result in pool.map(_parse_one, tasks, chunksize=16):
             yield result
             if progress:

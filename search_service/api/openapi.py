@@ -74,8 +74,10 @@ def openapi_document(version: str) -> dict[str, Any]:
             }
         },
     )
-    for suffix, media, what in (("csv", "text/csv", "CSV, UTF-8 with BOM"), ("jsonl", "application/x-ndjson",
-                                                                            "JSON Lines, one report a line")):
+    for suffix, media, what in (
+        ("csv", "text/csv", "CSV, UTF-8 with BOM"),
+        ("jsonl", "application/x-ndjson", "JSON Lines, one report a line"),
+    ):
         responses = _responses("Error", "", "400", "503")
         responses["200"] = {
             "description": f"the whole result set (not one page) as {what}: report fields, mention counts, "

@@ -1,105 +1,245 @@
-"""HTML views. They call the same schema and run_search as the JSON API, so
-the page never computes a search differently; errors become friendly pages."""
+"""HTML views. They load parameters with the API's schema and search with
+search.run_search, so the page never computes a search differently; the rest
+is layout (results.py), the chart (trend_chart.py), help when nothing is found
+(suggest.py) and the marked report (report_view.py). Failures become pages
+that say what to do next, in Chinese, never JSON."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from dataclasses import replace
+from pathlib import Path
 
-from flask import Blueprint, Response, render_template, request
-from markupsafe import Markup
+from flask import Blueprint, Response, render_template, request, send_file
 from marshmallow import ValidationError
 
 from search_service.api.errors import flatten_messages
 from search_service.api.views import query_limits, search_args_schema
-from search_service.errors import BadQuery, SearchServiceError
-from search_service.model import SECTION_LABELS
-from search_service.search import parse_query, run_search
-from search_service.search.snippets import mark_all
-from search_service.service import current_index
+from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
+from search_service.model import SECTION_LABELS, SearchRequest
+from search_service.search import OpenIndex, parse_query, run_search
+from search_service.search.trend import trend
+from search_service.service import current_index, settings
+from search_service.web import links
+from search_service.web.report_view import report_view
+from search_service.web.results import (
+    facet_views,
+    page_count,
+    page_links,
+    shown_hits,
+    sort_links,
+)
+from search_service.web.suggest import no_result_help
+from search_service.web.trend_chart import TrendChart, trend_chart
 
-web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
 
-FACET_LABELS = {
-    "year": "年份",
-    "province": "省份",
-    "city": "城市",
-    "county": "区县",
-    "town": "乡镇街道",
-    "section": "章节",
+# Only our own files: no inline script, no resource from elsewhere. Inline
+# SVG is markup, not a resource, and uses presentation attributes, not style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+EXAMPLES = [
+    ("法律顾问", {"q": "法律顾问"}),
+    ("八五普法", {"q": "八五普法"}),
+    ("枫桥经验 OR 三调联动", {"q": "枫桥经验 OR 三调联动"}),
+    ("执法力量不足（只看“存在的问题”）", {"q": "执法力量不足", "section": "problems"}),
+    ("行政复议 -行政诉讼", {"q": "行政复议 -行政诉讼"}),
+]
+
+# What to do about a bad parameter, per parameter.
+PARAM_HINTS = {
+    "q": '检索词写法：空格分隔的词须同时出现；A OR B 出现其一即可；-词 表示不含；"…" 内为一个词。长度 1–200 字。',
+    "year": "请填写四位年份，如 2024（1949–2100）。",
+    "year_from": "请填写四位年份，如 2020，且不晚于截止年份。",
+    "year_to": "请填写四位年份，如 2024，且不早于起始年份。",
+    "section": "可选的章节：" + "、".join(f"{k}（{v}）" for k, v in SECTION_LABELS.items()) + "。",
+    "sort": "可选的排序：relevance（相关度）、year（年份旧→新）、-year（年份新→旧）。",
+    "page": "页码须为正整数。",
+    "per_page": "每页条数须为 1–100 的整数。",
 }
 
 
-def url_with(args: list[tuple[str, str]], **changes: str | None) -> str:
-    """The current search URL with parameters changed (None removes one)."""
-    kept = [(k, v) for k, v in args if k not in changes and k != "page"]
-    for key, value in changes.items():
-        if value is not None:
-            kept.append((key, value))
-    return "/?" + urlencode(kept)
+@web.after_request
+def _page_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
-def toggle(args: list[tuple[str, str]], key: str, value: str) -> str:
-    """URL that adds key=value, or removes it when already chosen."""
-    pair = (key, value)
-    kept = [(k, v) for k, v in args if k != "page"]
-    kept = [p for p in kept if p != pair] if pair in kept else [*kept, pair]
-    return "/?" + urlencode(kept)
+def _field_errors(messages: dict[str, str], pairs: links.Pairs) -> list[dict[str, str]]:
+    """Each bad parameter: its Chinese name, the value given, what is wrong,
+    what to do, and the search without it."""
+    out = []
+    for name, message in messages.items():
+        given = [v for k, v in pairs if k == name]
+        out.append(
+            {
+                "name": name,
+                "label": links.PARAM_LABELS.get(name, name),
+                "given": "、".join(given),
+                "message": message,
+                "hint": PARAM_HINTS.get(name, ""),
+                "drop": links.without(pairs, name) if name != "q" else "",
+            }
+        )
+    return out
+
+
+def _chart(index: OpenIndex, search_request: SearchRequest, pairs: links.Pairs) -> TrendChart | None:
+    """Matching reports per year over every year (the year filters are left
+    out, as in the year facet, so the chart shows where a choice stands)."""
+    wide = replace(search_request, year=(), year_from=None, year_to=None, page=1)
+    points = trend(index, wide, "year", query_limits())
+    chosen = set(search_request.year)
+    if search_request.year_from is not None or search_request.year_to is not None:
+        low = search_request.year_from or 0
+        high = search_request.year_to or 9999
+        chosen |= {int(p.value) for p in points if low <= int(p.value) <= high}
+    hrefs = {int(p.value): links.toggle(pairs, "year", str(p.value)) for p in points}
+    return trend_chart(points, chosen, hrefs)
 
 
 @web.get("/")
-def search_page() -> Response | str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if v != ""]
+def search_page() -> tuple[str, int]:
+    pairs = links.search_pairs(request.args)
+    q = links.first(pairs, "q")
     context: dict = {
-        "args": args,
-        "q": request.args.get("q", ""),
-        "labels": SECTION_LABELS,
-        "facet_labels": FACET_LABELS,
-        "url_with": url_with,
-        "toggle": toggle,
+        "pairs": pairs,
+        "q": q,
+        "year_from": links.first(pairs, "year_from"),
+        "year_to": links.first(pairs, "year_to"),
+        "hidden": [(k, v) for k, v in pairs if k not in ("q", "page", "year_from", "year_to")],
+        "chosen": links.chosen_filters(pairs),
+        "clear_filters": links.href([(k, v) for k, v in pairs if k in ("q", "sort", "per_page")]),
         "result": None,
-        "errors": {},
+        "field_errors": [],
         "error": None,
+        "labels": SECTION_LABELS,
     }
-    if not request.args.get("q", "").strip():
-        try:
-            context["stats"] = current_index().meta
-        except SearchServiceError as exc:
-            context["error"] = exc.message
-        return render_template("search.html", **context)
     try:
-        search_request = search_args_schema().load_args(request.args)
-        context["result"] = run_search(current_index(), search_request, query_limits())
-        context["chosen"] = set(args)
-    except ValidationError as exc:
-        context["errors"] = {k: flatten_messages(v) for k, v in exc.normalized_messages().items()}
-    except BadQuery as exc:
-        context["errors"] = exc.fields or {"q": exc.message}
+        index = current_index()
+        context["years"] = index.all_years
     except SearchServiceError as exc:
         context["error"] = exc.message
-    status = 400 if context["errors"] else (503 if context["error"] else 200)
-    return render_template("search.html", **context), status  # type: ignore[return-value]
+        return render_template("search.html", **context), 503
+    if not q:
+        context["stats"] = index.meta
+        context["examples"] = [(text, links.href(params.items())) for text, params in EXAMPLES]
+        return render_template("search.html", **context), 200
+    try:
+        search_request = search_args_schema().load_args(links.as_multidict(pairs))
+        result = run_search(index, search_request, query_limits())
+    except ValidationError as exc:
+        messages = {k: flatten_messages(v) for k, v in exc.normalized_messages().items()}
+        context["field_errors"] = _field_errors(messages, pairs)
+        return render_template("search.html", **context), 400
+    except BadQuery as exc:
+        context["field_errors"] = _field_errors(exc.fields or {"q": exc.message}, pairs)
+        return render_template("search.html", **context), 400
+    except SearchServiceError as exc:
+        context["error"] = exc.message
+        return render_template("search.html", **context), exc.http_status
+    last = page_count(result.total.reports, search_request.per_page, settings().max_page)
+    start = (search_request.page - 1) * search_request.per_page
+    context.update(
+        result=result,
+        hits=shown_hits(index, result, pairs),
+        facets=facet_views(result.facets, pairs),
+        sorts=sort_links(pairs, search_request.sort),
+        pages=page_links(pairs, search_request.page, last) if last > 1 else [],
+        page=search_request.page,
+        last=last,
+        first_shown=start + 1,
+        last_shown=start + len(result.results),
+        prev_href=links.with_changes(pairs, page=str(search_request.page - 1)) if search_request.page > 1 else "",
+        next_href=links.with_changes(pairs, page=str(search_request.page + 1)) if search_request.page < last else "",
+        first_page=links.with_changes(pairs, page=None),
+        chart=None,
+        help=None,
+    )
+    if result.total.reports:
+        context["chart"] = _chart(index, search_request, pairs)
+    else:
+        parsed = parse_query(search_request.q, query_limits())
+        context["help"] = no_result_help(index, search_request, parsed, query_limits())
+        context["suggest_href"] = lambda new_q: links.with_changes(pairs, q=new_q)
+        context["unfiltered_href"] = links.href([("q", q)])
+    return render_template("search.html", **context), 200
+
+
+def _not_found(report_id: str, pairs: links.Pairs) -> tuple[str, int]:
+    back = links.href(pairs) if pairs else "/"
+    return render_template("not_found.html", report_id=report_id, back=back, q=links.first(pairs, "q")), 404
 
 
 @web.get("/reports/<string:report_id>")
-def report_page(report_id: str) -> Response | str:
-    index = current_index()
-    report = index.report(index.ordinal(report_id))
-    q = request.args.get("q", "").strip()
+def report_page(report_id: str) -> tuple[str, int]:
+    pairs = links.search_pairs(request.args)
+    try:
+        index = current_index()
+        report = index.report(index.ordinal(report_id))
+    except ReportNotFound:
+        return _not_found(report_id, pairs)
+    except SearchServiceError as exc:
+        return render_template("unavailable.html", message=exc.message), exc.http_status
+    q = links.first(pairs, "q")
     terms: list[str] = []
+    query_problem = ""
     if q:
         try:
             terms = [t.norm for t in parse_query(q, query_limits()).positive_terms]
-        except BadQuery:
-            terms = []
-    sections = []
-    for number, section in enumerate(report.sections):
-        sections.append(
-            {
-                "number": number,
-                "kind": section.kind,
-                "label": SECTION_LABELS[section.kind],
-                "heading": section.heading,
-                "html": Markup(mark_all(section.text, terms, display=section.original)),
-            }
-        )
-    return render_template("report.html", report=report, sections=sections, q=q, labels=SECTION_LABELS)
+        except BadQuery as exc:
+            query_problem = exc.fields.get("q", exc.message)
+    view = report_view(report, terms)
+    return (
+        render_template(
+            "report.html",
+            report=report,
+            view=view,
+            q=q,
+            query_problem=query_problem,
+            back=links.href(pairs) if q else "/",
+            hidden=[(k, v) for k, v in pairs if k != "q"],
+            source_href=f"/reports/{report_id}/source" if _source_path(report.source) else "",
+        ),
+        200,
+    )
+
+
+@web.get("/reports/<path:report_id>")
+def report_path_not_found(report_id: str) -> tuple[str, int]:
+    """Report ids hold no "/": a link whose id was mangled into a path (an
+    id pasted with a slash, %2F) still gets the page saying what to do."""
+    return _not_found(report_id, links.search_pairs(request.args))
+
+
+def _source_path(source: str) -> Path | None:
+    """The report's file under the source folder, if it is still there (and
+    really under it: a stored path is never trusted to stay inside)."""
+    root = settings().source_dir.resolve()
+    path = (root / source).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+@web.get("/reports/<string:report_id>/source")
+def report_source(report_id: str) -> Response | tuple[str, int]:
+    """The file a report was read from, as a download: an HTML file from
+    elsewhere must never run as a page of ours."""
+    try:
+        index = current_index()
+        record = index.records[index.ordinal(report_id)]
+    except ReportNotFound:
+        return _not_found(report_id, [])
+    except SearchServiceError as exc:
+        return render_template("unavailable.html", message=exc.message), exc.http_status
+    path = _source_path(record["source"])
+    if path is None:
+        return _not_found(report_id, [])
+    response = send_file(path, as_attachment=True, download_name=path.name, max_age=0)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response

@@ -1,0 +1,479 @@
+"""The benchmark of issue 7: ours against Whoosh+jieba, SQLite FTS5 and a scan.
+
+    python -m bench.run [--n 20000] [--seed 0] [--repeat 5] [--skip-http] [--skip-baselines]
+
+Steps: generate (or reuse) the corpus; parse it once for the baselines; build
+every engine on the same parsed reports (ours from the files, with 2
+processes); check every engine's answers against the scan's; time the query
+mix in-process; load gunicorn over HTTP; time `index update` after 1% of the
+files changed. Prints one table and writes bench/results/bench-<N>.json.
+See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bench.baselines import FACET_NAMES, Answer, Engine, ParsedCorpus
+from bench.baselines.ours import OursEngine
+from bench.baselines.scan import ScanEngine
+from bench.baselines.sqlite_fts5 import SqliteFts5Engine
+from bench.baselines.whoosh_jieba import WhooshJiebaEngine
+from bench.http_load import HttpFigures, measure_http
+from bench.queries import QUERY_CLASSES, BenchQuery, CorpusProfile, build_mix
+from search_service.indexing import parse_sources
+from search_service.ingest import iter_source_files
+from search_service.model import PLACE_FIELDS, Report
+
+log = logging.getLogger("bench")
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BENCH_DIR / "results"
+MB = 1e6
+
+
+def _progress(items: Sequence, desc: str) -> Iterable:
+    """tqdm on a terminal, the plain sequence otherwise (logs stay clean)."""
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, leave=False)
+
+
+# ------------------------------------------------------------------ corpus
+
+
+def corpus_dir(n: int, seed: int, results: Path) -> Path:
+    """The generated corpus, reused while the generator's code is unchanged
+    (a `.complete` marker holds the hash of bench/corpus.py)."""
+    from bench import corpus
+
+    folder = results / f"corpus-n{n}-s{seed}"
+    marker = folder / ".complete"
+    digest = hashlib.sha1((BENCH_DIR / "corpus.py").read_bytes()).hexdigest()
+    if marker.is_file() and marker.read_text() == digest:
+        log.info("reusing the corpus in %s", folder)
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.monotonic()
+    corpus.generate_corpus(folder, n, seed)
+    marker.write_text(digest)
+    log.info("generated %d reports in %.1f s into %s", n, time.monotonic() - started, folder)
+    return folder
+
+
+def linked_copy(source: Path, target: Path) -> None:
+    """Hard-link every file of source into target: the benchmark changes 1%
+    of target's files for `index update` without touching the cached corpus
+    (a changed file is written anew, which breaks its link)."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for path in source.iterdir():
+        if path.is_file() and not path.name.startswith("."):
+            os.link(path, target / path.name)
+
+
+def parse_reports(source: Path, jobs: int) -> tuple[list[Report], float]:
+    """The reports ours indexes, parsed once: readable reports, the first of
+    identical contents, ordered by source (as a build keeps them)."""
+    started = time.monotonic()
+    paths = iter_source_files(source)
+    kept: dict[str, Report] = {}
+    for _, report, problem in parse_sources(paths, source, jobs):
+        if problem is None and report is not None and report.report_id not in kept:
+            kept[report.report_id] = report
+    return sorted(kept.values(), key=lambda r: r.source), time.monotonic() - started
+
+
+# ------------------------------------------------------------------ answers
+
+
+def differences(answer: Answer, reference: Answer) -> list[str]:
+    """Which parts of answer differ from the reference (empty: identical)."""
+    out = []
+    if set(answer.report_ids) != set(reference.report_ids):
+        out.append("results")
+    if answer.total_reports != reference.total_reports:
+        out.append("total.reports")
+    if answer.total_sections != reference.total_sections:
+        out.append("total.sections")
+    out += [f"facet.{name}" for name in FACET_NAMES if answer.facets.get(name, {}) != reference.facets.get(name, {})]
+    return out
+
+
+@dataclass
+class EngineFigures:
+    """Everything measured of one engine."""
+
+    name: str
+    build_s: float = 0.0
+    size_bytes: int = 0
+    differing_queries: int = 0
+    diff_details: dict[str, list[str]] = field(default_factory=dict)
+    first_ms: dict[str, float] = field(default_factory=dict)  # query name -> first run
+    repeat_ms: dict[str, list[float]] = field(default_factory=dict)  # query name -> later runs
+    cached_ms: dict[str, list[float]] = field(default_factory=dict)  # ours only: term cache kept
+    find_ms: dict[str, list[float]] = field(default_factory=dict)  # ours only: no page rendering
+
+
+def check(engine: Engine, mix: Sequence[BenchQuery], reference: dict[str, Answer], figures: EngineFigures) -> None:
+    for query in mix:
+        diff = differences(engine.answer(query, full=True), reference[query.name])
+        if diff:
+            figures.diff_details[query.name] = diff
+    figures.differing_queries = len(figures.diff_details)
+
+
+def time_queries(engine: Engine, mix: Sequence[BenchQuery], repeat: int, figures: EngineFigures) -> None:
+    """First run and `repeat` more runs of every query. For ours the term
+    cache is cleared before each of those runs, and `repeat` further runs
+    keep it (what a server answering the same query again does), and
+    `repeat` runs of `find` alone (cache cleared) time the index's part
+    without rendering the page of hits."""
+    ours = isinstance(engine, OursEngine)
+    clear: Callable[[], None] = engine.clear_cache if ours else (lambda: None)
+
+    def timed(query: BenchQuery, call: Callable[[BenchQuery], object] = engine.answer) -> float:
+        started = time.perf_counter()
+        call(query)
+        return (time.perf_counter() - started) * 1000
+
+    for query in _progress(mix, engine.name):
+        clear()
+        figures.first_ms[query.name] = timed(query)
+        runs = []
+        for _ in range(repeat):
+            clear()
+            runs.append(timed(query))
+        figures.repeat_ms[query.name] = runs
+        if ours:
+            engine.answer(query)
+            figures.cached_ms[query.name] = [timed(query) for _ in range(repeat)]
+            runs = []
+            for _ in range(repeat):
+                clear()
+                runs.append(timed(query, engine.find_only))
+            figures.find_ms[query.name] = runs
+
+
+def percentiles(samples: Sequence[float]) -> dict[str, float]:
+    if not samples:
+        return {}
+    p50, p95, p99 = np.percentile(np.asarray(samples), [50, 95, 99])
+    return {"p50": float(p50), "p95": float(p95), "p99": float(p99), "n": len(samples)}
+
+
+def by_class(mix: Sequence[BenchQuery], runs: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Latency percentiles per query class (and "all") over every run."""
+    out = {}
+    for cls in (*QUERY_CLASSES, "all"):
+        samples = [ms for q in mix if cls in ("all", q.cls) for ms in runs.get(q.name, [])]
+        out[cls] = percentiles(samples)
+    return out
+
+
+# ------------------------------------------------------------------ update
+
+
+def change_one_percent(source: Path) -> int:
+    """Rewrite every 100th file (at least one) with one sentence added to its
+    preamble; returns how many files changed."""
+    paths = iter_source_files(source)
+    chosen = paths[::100] or paths[:1]
+    for path in chosen:
+        text = path.read_text("utf-8")
+        path.unlink()  # a new inode: the cached corpus keeps its copy
+        path.write_text(text.replace("。", "。本年度另组织开展法治体检活动。", 1), "utf-8")
+    return len(chosen)
+
+
+# ------------------------------------------------------------------ report
+
+
+def machine() -> dict[str, object]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def _ratio(ours: float | None, theirs: float | None) -> str:
+    if ours is None or theirs is None or not theirs:
+        return "-"
+    return f"{ours / theirs:.2f}"
+
+
+def table_rows(summary: dict) -> list[tuple[str, list[float | None], int]]:
+    """(label, [ours, ours cached, ours find, whoosh, fts5, scan], digits) of every row."""
+    engines = summary["engines"]
+    names = ["ours", "whoosh_jieba", "sqlite_fts5", "scan"]
+
+    def row(label: str, get: Callable[[dict], float | None], digits: int = 1, extra: bool = False):
+        values = [get(engines[n]) if n in engines else None for n in names]
+        ours = engines["ours"]
+        values[1:1] = [get(ours | {"latency": ours[k]}) if extra else None for k in ("latency_cached", "latency_find")]
+        return label, values, digits
+
+    rows = [
+        row("build s (ours: parse+index, 2 procs)", lambda e: e["build_s"]),
+        row("build MB/s", lambda e: e["build_mb_s"], 2),
+        row("build MB/s incl. parse", lambda e: e["build_mb_s_with_parse"], 2),
+        row("index MB on disk", lambda e: e["size_mb"]),
+        row("index / text", lambda e: e["size_over_text"], 2),
+        row("first run p50 ms (all)", lambda e: e["first_run"]["all"].get("p50")),
+    ]
+    for cls in (*QUERY_CLASSES, "all"):
+        for p in ("p50", "p95", "p99"):
+            rows.append(row(f"{cls} {p} ms", lambda e, c=cls, p=p: e["latency"][c].get(p), extra=True))
+    rows.append(row(DIFFERING, lambda e: e["differing_queries"], 0))
+    http = summary.get("http")
+    if http:
+        for load in http["loads"]:
+            rows.append((f"HTTP req/s, {load['clients']} client(s)", [load["per_second"]] + [None] * 5, 1))
+            rows.append((f"HTTP errors, {load['clients']} client(s)", [load["errors"]] + [None] * 5, 0))
+        rows.append(("gunicorn start to first answer s", [http["first_answer_s"]] + [None] * 5, 2))
+        rows.append(("worker RSS MB (max)", [max(http["worker_rss_mb"], default=None)] + [None] * 5, 0))
+    update = summary.get("update")
+    if update:
+        rows.append((f"index update s ({update['changed_files']} files changed)", [update["seconds"]] + [None] * 5, 1))
+        rows.append(("update / full build", [update["over_build"]] + [None] * 5, 3))
+    return rows
+
+
+DIFFERING = "queries differing from scan"  # a count: no ratio
+HEADERS = (
+    "",
+    "ours",
+    "ours cached",
+    "ours find",
+    "whoosh_jieba",
+    "sqlite_fts5",
+    "scan",
+    "ours/whoosh",
+    "ours/fts5",
+    "ours/scan",
+)
+
+
+def render_table(summary: dict) -> str:
+    """The one table: figures per engine, then ours divided by each baseline."""
+    lines = [list(HEADERS)]
+    for label, values, digits in table_rows(summary):
+        ratios = ["-"] * 3 if label == DIFFERING else [_ratio(values[0], values[i]) for i in (3, 4, 5)]
+        lines.append([label, *(_fmt(v, digits) for v in values), *ratios])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
+    lines.insert(1, ["-" * w for w in widths])
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
+    )
+
+
+def engine_summary(fig: EngineFigures, mix: Sequence[BenchQuery], text_bytes: int, parse_s: float) -> dict:
+    with_parse = fig.build_s if fig.name == "ours" else fig.build_s + parse_s
+    return {
+        "build_s": fig.build_s,
+        "build_mb_s": text_bytes / MB / fig.build_s if fig.build_s else None,
+        "build_mb_s_with_parse": text_bytes / MB / with_parse if with_parse else None,
+        "size_mb": fig.size_bytes / MB if fig.size_bytes else None,
+        "size_over_text": fig.size_bytes / text_bytes if fig.size_bytes else None,
+        "differing_queries": fig.differing_queries,
+        "differences": fig.diff_details,
+        "first_run": by_class(mix, {k: [v] for k, v in fig.first_ms.items()}),
+        "latency": by_class(mix, fig.repeat_ms),
+        "latency_cached": by_class(mix, fig.cached_ms),
+        "latency_find": by_class(mix, fig.find_ms),
+        "per_query_ms": {q.name: {"first": fig.first_ms.get(q.name), "repeat": fig.repeat_ms.get(q.name)} for q in mix},
+    }
+
+
+def build_engines(engines: Sequence[Engine], corpus: ParsedCorpus, work: Path) -> dict[str, EngineFigures]:
+    """Build each engine in turn (never two at once: they share 2 cores)."""
+    figures = {}
+    for engine in engines:
+        log.info("building %s", engine.name)
+        fig = figures[engine.name] = EngineFigures(engine.name)
+        started = time.monotonic()
+        engine.build(corpus, work / engine.name)
+        fig.build_s = time.monotonic() - started
+        fig.size_bytes = engine.size_bytes()
+        log.info("built %s in %.1f s", engine.name, fig.build_s)
+    return figures
+
+
+def http_summary(http: HttpFigures) -> dict:
+    return {
+        "first_answer_s": http.first_answer_s,
+        "worker_rss_mb": http.worker_rss_mb,
+        "loads": [
+            {
+                "clients": load.clients,
+                "seconds": load.seconds,
+                "requests": load.requests,
+                "errors": load.errors,
+                "per_second": load.per_second,
+                "latency_ms": percentiles(load.latencies_ms),
+            }
+            for load in http.loads
+        ],
+    }
+
+
+# ------------------------------------------------------------------ main
+
+
+def run(args: argparse.Namespace) -> dict:
+    results: Path = args.results
+    results.mkdir(parents=True, exist_ok=True)
+    cached_corpus = corpus_dir(args.n, args.seed, results)
+    work = results / f"work-n{args.n}-s{args.seed}"
+    shutil.rmtree(work, ignore_errors=True)
+    source = work / "src"
+    linked_copy(cached_corpus, source)
+
+    reports, parse_s = parse_reports(source, args.jobs)
+    corpus = ParsedCorpus.from_reports(reports)
+    log.info("parsed %d reports (%.1f MB of text) in %.1f s", len(reports), corpus.text_bytes / MB, parse_s)
+
+    ours = OursEngine(source, jobs=args.jobs)
+    scan = ScanEngine()
+    engines: list[Engine] = [ours, scan]
+    if not args.skip_baselines:
+        engines += [SqliteFts5Engine(), WhooshJiebaEngine()]
+    figures = build_engines(engines, corpus, work)
+    assert ours.index is not None
+    ours_ids = {rec["report_id"] for rec in ours.index.records}
+    missing = len({r.report_id for r in reports} ^ ours_ids)
+    if missing:
+        log.warning("ours indexed a different set of reports: %d ids differ", missing)
+
+    profile = CorpusProfile(
+        texts=scan.report_texts,
+        years=[r.year for r in reports],
+        places={name: [getattr(r, name) for r in reports] for name in PLACE_FIELDS},
+    )
+    mix, shares = build_mix(profile)
+    reference = {q.name: scan.answer(q, full=True) for q in mix}
+    for engine in engines:
+        if engine is not scan:
+            log.info("checking %s against the scan", engine.name)
+            check(engine, mix, reference, figures[engine.name])
+        log.info("timing %s", engine.name)
+        time_queries(engine, mix, args.repeat, figures[engine.name])
+
+    summary: dict = {
+        "n": args.n,
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "machine": machine(),
+        "reports": len(reports),
+        "sections": len(corpus.units),
+        "ours_report_set_differences": missing,
+        "text_mb": corpus.text_bytes / MB,
+        "source_mb": sum(p.stat().st_size for p in source.iterdir()) / MB,
+        "parse_s": parse_s,
+        "mix": [
+            {
+                "name": q.name,
+                "class": q.cls,
+                "request": dataclasses.asdict(q.request),
+                "total": reference[q.name].total_reports,
+            }
+            for q in mix
+        ],
+        "term_shares": shares,
+        "engines": {name: engine_summary(fig, mix, corpus.text_bytes, parse_s) for name, fig in figures.items()},
+    }
+    for engine in engines:
+        if engine is not ours:
+            engine.close()
+
+    if not args.skip_http:
+        log.info("HTTP load: gunicorn, 2 workers, %.0f s per concurrency level", args.http_seconds)
+        summary["http"] = http_summary(measure_http(ours.index_dir, mix, args.http_seconds))  # type: ignore[arg-type]
+
+    changed = change_one_percent(source)
+    log.info("index update after %d changed files", changed)
+    update = ours.update()
+    summary["update"] = {
+        "changed_files": changed,
+        "seconds": update.seconds,
+        "reused": update.reused,
+        "over_build": update.seconds / figures["ours"].build_s,
+    }
+    ours.close()
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=20000, help="number of reports (default 20000)")
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query after the first (default 5)")
+    parser.add_argument("--skip-http", action="store_true", help="no gunicorn load test")
+    parser.add_argument("--skip-baselines", action="store_true", help="only ours and the reference scan")
+    parser.add_argument("--http-seconds", type=float, default=10.0, help="load time per concurrency level")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for parsing and ours' build (default 2)")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="cache and output folder")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    summary = run(args)
+    out = args.results / f"bench-{args.n}.json"
+    out.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")
+    table = render_table(summary)
+    m = summary["machine"]
+    print(
+        f"N={summary['n']} reports={summary['reports']} sections={summary['sections']} "
+        f"text={summary['text_mb']:.1f} MB parse={summary['parse_s']:.1f} s (2 procs), "
+        f"{m['cpu']} x{m['cores']}, python {m['python']}, sqlite {m['sqlite']}"
+    )
+    print(table)
+    summary["table"] = table
+    out.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")
+    print(f"written {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,196 @@
+"""The report's fields found in its words: town, year, published date.
+
+The title settles town and year when it names them; the page metadata and
+the signature settle the date. The body is only a fallback, because it
+can be wrong (one sample's body names another town once by mistake) and
+always names other years (plans for next year, ranges of five-year plans).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from search_service.ingest.dates import iso_date
+from search_service.ingest.numerals import DIGIT_CHARS, digit_year, small_number
+
+# ------------------------------------------------------------------- year
+
+_ARABIC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_DIGIT_YEAR = re.compile(rf"([{DIGIT_CHARS}]{{4}})\s*年")
+# A year inside a range (2021-2025年, 2016—2020年) or a cited document's
+# title (《…2021年…》) is not the year the report is about.
+_RANGE = re.compile(r"(?:19|20)\d\d\s*[-—–~～至到]\s*(?:19|20)\d\d")
+_CITED = re.compile(r"《[^》]*》")
+# The preamble's "现将2024年…报告如下" / opening "2024年，" / "2024年以来".
+_PREAMBLE_YEAR = re.compile(
+    r"(?:现将|^|回顾)\s*((?:19|20)\d\d)\s*年(?:度)?|((?:19|20)\d\d)\s*年(?:度)?(?:以来|[，,]|全年|我)"
+)
+
+
+def _years(text: str) -> list[int]:
+    found: list[tuple[int, int]] = []
+    for match in _ARABIC_YEAR.finditer(text):
+        found.append((match.start(), int(match.group(1))))
+    for match in _DIGIT_YEAR.finditer(text):
+        year = digit_year(match.group(1))
+        if year is not None:
+            found.append((match.start(), year))
+    return [year for _, year in sorted(found)]
+
+
+def year_in_title(title: str) -> int | None:
+    """The first year the title names: the report's subject year."""
+    years = _years(_RANGE.sub("", title))
+    return years[0] if years else None
+
+
+def find_year(title: str, preamble: str, body: str) -> int | None:
+    """The year the report is about: from the title; else the preamble's
+    "现将2024年…" or opening "2024年，"; else the year the body names
+    most often (ranges and cited titles left out). None when no year."""
+    year = year_in_title(title)
+    if year is not None:
+        return year
+    cleaned = _RANGE.sub("", _CITED.sub("", preamble))
+    match = _PREAMBLE_YEAR.search(cleaned)
+    if match is not None:
+        return int(match.group(1) or match.group(2))
+    counts = Counter(_years(_RANGE.sub("", _CITED.sub("", body))))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# ------------------------------------------------------------------- town
+
+# Township-level units as they close a name; the longest forms first.
+TOWN_SUFFIXES: tuple[str, ...] = ("街道办事处", "街道办", "街道", "镇", "乡")
+_TOWN_SUFFIX = re.compile("|".join(TOWN_SUFFIXES))
+# What a town's name follows in a title or an issuer's name.
+_NAME_BOUNDARIES = re.compile(r"人民政府|政府|中共|党委|委员会|党工委|办事处|[^\u4e00-\u9fff]")
+# Where the naming part of a title ends.
+_TITLE_TOPIC_START = re.compile(r"关于|(?:19|20)\d\d|[〇○零一二三四五六七八九]{4}年|法治|法制|依法|年度")
+# Generic words that end in a town suffix but name no town.
+NOT_TOWNS: frozenset[str] = frozenset(
+    {"乡镇", "城镇", "村镇", "集镇", "全镇", "我镇", "本镇", "该镇", "城乡", "各乡", "全乡"}
+)
+# Words for township units in general (某某县乡镇…), not a unit's name.
+GENERIC_UNITS: frozenset[str] = frozenset({"乡镇", "镇乡", "镇街", "街镇"})
+MIN_TOWN_NAME = 2
+MAX_TOWN_NAME = 6
+# The body's own naming: a name that opens a sentence or precedes the unit's bodies.
+_BODY_TOWN = re.compile(
+    r"(?:^|[。，,；;：:\n])([\u4e00-\u9fff]{2,4}?(?:街道办事处|街道|镇|乡))(?=党委|党工委|人民政府|政府|办事处|坚持|始终|深入|全面|紧紧|认真|以)"
+)
+
+
+def canonical_town(name: str) -> str:
+    """街道办事处 and 街道办 are the 街道 itself."""
+    for long_form in ("街道办事处", "街道办"):
+        if name.endswith(long_form):
+            return name[: -len(long_form)] + "街道"
+    return name
+
+
+def town_in_name(text: str, prefixes: Sequence[str] = ()) -> str | None:
+    """The town a title or an issuer's name names: "遂溪县人民政府遂城街道办事处"
+    -> 遂城街道, "万盛关坝镇" -> 关坝镇 (with 万盛 among `prefixes`, the
+    names of higher units to strip). None when it names none."""
+    head = text
+    topic = _TITLE_TOPIC_START.search(text)
+    if topic is not None and topic.start() > 0:
+        head = text[: topic.start()]
+    for match in _TOWN_SUFFIX.finditer(head):
+        start = match.start()
+        if head[start : start + 2] in GENERIC_UNITS or head[max(start - 1, 0) : start + 1] in GENERIC_UNITS:
+            continue
+        segment = head[: match.start()]
+        boundary = max((m.end() for m in _NAME_BOUNDARIES.finditer(segment)), default=0)
+        segment = segment[boundary:]
+        segment = _strip_prefixes(segment, prefixes)
+        if len(segment) < MIN_TOWN_NAME or segment + match.group() in NOT_TOWNS:
+            continue
+        if len(segment) > MAX_TOWN_NAME:
+            continue
+        return canonical_town(segment + match.group())
+    return None
+
+
+# A higher unit written before a town: 黔江区黄溪镇, 廉江市吉水镇.
+_HIGHER_UNIT = re.compile(r"^.{2,}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗)(?=.{2,}$)")
+
+
+def _strip_prefixes(segment: str, prefixes: Sequence[str]) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for prefix in sorted(prefixes, key=len, reverse=True):
+            if segment.startswith(prefix) and len(segment) > len(prefix):
+                segment = segment[len(prefix) :]
+                changed = True
+    # A prefix that leaves one character (桐乡市乌 before 镇镇) is stripped:
+    # the caller then tries the next suffix (乌镇镇).
+    # Names of units the gazetteer does not know still end in 县, 区, 市...;
+    # only a long segment is cut there, so that 新市镇 keeps its 市.
+    if len(segment) > 4:
+        match = _HIGHER_UNIT.match(segment)
+        if match is not None:
+            segment = segment[match.end() :]
+    return segment
+
+
+def town_in_body(text: str) -> str | None:
+    """The town the body names most often as an actor (仙溪镇坚持…), when
+    neither title nor issuer names one; None unless named at least twice."""
+    counts = Counter(canonical_town(m.group(1)) for m in _BODY_TOWN.finditer(text) if m.group(1) not in NOT_TOWNS)
+    if not counts:
+        return None
+    name, count = counts.most_common(1)[0]
+    return name if count >= 2 else None
+
+
+# -------------------------------------------------------------- published
+
+_DATE_LINE = re.compile(
+    rf"^[（(]?\s*((?:19|20)\d\d|[{DIGIT_CHARS}]{{4}})\s*年\s*([\d一二三四五六七八九十]{{1,3}})\s*月\s*"
+    r"([\d一二三四五六七八九十]{1,3})\s*日\s*[）)]?$"
+)
+_HEADER_DATE = re.compile(r"(?:发布日期|发布时间|更新时间|时间|日期)\s*[:：\]】]\s*(.+)")
+
+
+def date_line(line: str) -> str | None:
+    """A line that is only a date (a signature date), as YYYY-MM-DD."""
+    match = _DATE_LINE.match(line.strip())
+    if match is None:
+        return None
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text) if year_text.isdigit() else digit_year(year_text)
+    month, day = small_number(month_text), small_number(day_text)
+    if year is None or month is None or day is None:
+        return None
+    return iso_date(f"{year}-{month}-{day}")
+
+
+def header_date(lines: Sequence[str]) -> str | None:
+    """A 发布日期/时间 left in the header lines by a page we got as text."""
+    for line in lines:
+        match = _HEADER_DATE.search(line)
+        if match is not None:
+            found = iso_date(match.group(1))
+            if found is not None:
+                return found
+    return None
+
+
+def find_published(meta: Mapping[str, str], header: Sequence[str], signature_date: str | None) -> str | None:
+    """The page's date, else the signature date, else the 成文日期, else None.
+    The page date wins: it is when the public could read the report."""
+    for candidate in (
+        iso_date(meta.get("published")),
+        header_date(header),
+        signature_date,
+        iso_date(meta.get("written")),
+    ):
+        if candidate is not None:
+            return candidate
+    return None

@@ -1,0 +1,164 @@
+"""County, city and province from what the report itself says.
+
+Evidence, strongest first: a higher unit named in the title before the
+town (黔江区黄溪镇), in the issuer's name or the signature (遂溪县人民政府
+遂城街道办事处), the division code inside a 索引号, a higher unit named right
+before the town in the body (廉江市吉水镇), and higher bodies the body names
+(湛江市委、廉江市委). Every name is checked against the gazetteer, which
+also supplies the parents. A town's own name is never evidence: 吉水镇 of
+廉江市 must not become 江西省吉水县; a field stays None when the text does
+not settle it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from search_service.ingest.gazetteer import Gazetteer, Place, gazetteer
+
+TITLE_WEIGHT = 10
+ISSUER_WEIGHT = 8
+BEFORE_TOWN_WEIGHT = 8
+CODE_WEIGHT = 6
+BODY_WEIGHT = 4
+# A name repeated in the body counts at most this many times.
+MAX_BODY_MENTIONS = 2
+MIN_SCORE = BODY_WEIGHT
+# Names this short (忠县, 城区) are too common as parts of words to be read
+# from running text; they count only in titles and issuers.
+MIN_BODY_NAME = 3
+# Bodies of a unit, written right after its name: 廉江市委, 遂溪县人民政府.
+_ORG_AFTER = re.compile(
+    r"委|党委|党工委|管委会|人民政府|政府|人大|政协|纪委|监委|司法局|人民法院|法院|人民检察院|检察院|公安局|依法治"
+)
+# A unified social credit code (11500110733965117G): characters 3-8 are the
+# division code. Other 索引号 start with the division code itself.
+_CREDIT_CODE = re.compile(r"^[0-9A-Z]{2}(\d{6})[0-9A-Z]{9}[0-9A-Z]?(?![0-9A-Z])")
+_LEADING_CODE = re.compile(r"^(\d{6})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Places:
+    county: str | None = None
+    city: str | None = None
+    province: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _names_by_first_char() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = defaultdict(list)
+    for name in gazetteer().names():
+        index[name[0]].append(name)
+    return {char: tuple(sorted(names, key=len, reverse=True)) for char, names in index.items()}
+
+
+def find_names(text: str, min_length: int = 2) -> list[tuple[str, int, int]]:
+    """Gazetteer names in `text` as (name, start, end), longest at each place."""
+    index = _names_by_first_char()
+    found: list[tuple[str, int, int]] = []
+    position = 0
+    while position < len(text):
+        for name in index.get(text[position], ()):
+            if len(name) >= min_length and text.startswith(name, position):
+                found.append((name, position, position + len(name)))
+                position += len(name) - 1
+                break
+        position += 1
+    return found
+
+
+def short_names_in(text: str) -> list[str]:
+    """Short names of non-gazetteer units (万盛) that `text` starts with."""
+    return [name for name in gazetteer().short_names if text.startswith(name)]
+
+
+def _before_town(text: str, town: str | None) -> str:
+    """The part of a title or issuer's name before the town's name: a town
+    whose name contains a county's (城区街道) is not evidence of it."""
+    if town:
+        stem = town[:-2] if town.endswith("街道") else town[:-1]
+        at = text.find(stem)
+        if at >= 0:
+            return text[:at]
+    return text
+
+
+def _code_place(index_number: str | None, gaz: Gazetteer) -> Place | None:
+    if not index_number:
+        return None
+    text = index_number.strip().upper()
+    match = _CREDIT_CODE.match(text) or _LEADING_CODE.match(text)
+    if match is None or match.group(1).endswith("0000"):
+        return None
+    return gaz.by_code.get(match.group(1))
+
+
+def find_places(
+    *,
+    title: str,
+    town: str | None,
+    issuers: Iterable[str],
+    index_number: str | None,
+    body: str,
+) -> Places:
+    """County, city and province as the text settles them."""
+    gaz = gazetteer()
+    weights: dict[Place, int] = defaultdict(int)
+
+    def credit(name: str, weight: int, places: Sequence[Place] | None = None) -> None:
+        for place in places if places is not None else gaz.lookup(name):
+            weights[place] = max(weights[place], weight) if weight >= ISSUER_WEIGHT else weights[place] + weight
+
+    for text, weight in [(title, TITLE_WEIGHT), *((issuer, ISSUER_WEIGHT) for issuer in issuers)]:
+        head = _before_town(text, town)
+        for name, _, _ in find_names(head):
+            credit(name, weight)
+        for start in range(len(head)):
+            for name in short_names_in(head[start:]):
+                credit(name, weight, gaz.short_names[name])
+    code_place = _code_place(index_number, gaz)
+    if code_place is not None:
+        weights[code_place] += CODE_WEIGHT
+    mentions: dict[str, int] = defaultdict(int)
+    for name, _, end in find_names(body, MIN_BODY_NAME):
+        after = body[end : end + 8]
+        if town and after.startswith(town):
+            credit(name, BEFORE_TOWN_WEIGHT)
+        elif _ORG_AFTER.match(after) and mentions[name] < MAX_BODY_MENTIONS:
+            mentions[name] += 1
+            credit(name, BODY_WEIGHT)
+    return _resolve(weights)
+
+
+def _resolve(weights: dict[Place, int]) -> Places:
+    """The best-supported place: each candidate scores its own evidence plus
+    its parents' (廉江市 gains from 湛江市委). Fields on which the best
+    candidates disagree stay None."""
+    if not weights:
+        return Places()
+    evidence_by_name: dict[str, int] = defaultdict(int)
+    for place, weight in weights.items():
+        name = place.county or place.city or place.province
+        evidence_by_name[name] = max(evidence_by_name[name], weight)
+    scores: dict[Place, int] = {}
+    for place in weights:
+        names = {n for n in (place.county, place.city, place.province) if n}
+        scores[place] = sum(evidence_by_name.get(n, 0) for n in names)
+    best = max(scores.values())
+    if best < MIN_SCORE:
+        return Places()
+    top = [place for place, score in scores.items() if score == best]
+    return Places(
+        county=_agreed(p.county for p in top),
+        city=_agreed(p.city for p in top),
+        province=_agreed(p.province for p in top),
+    )
+
+
+def _agreed(values: Iterable[str | None]) -> str | None:
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None

@@ -1,0 +1,187 @@
+"""A result page laid out for people: each report with two or three snippets
+(from as many different sections as possible), facets trimmed to what a
+reader can scan, and the page links.
+
+Everything here reads a SearchResult that search.run_search computed; the
+page never searches differently from the API.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from search_service.model import SECTION_LABELS, FacetValue, ReportHit, SearchResult
+from search_service.search import OpenIndex
+from search_service.web.links import Pairs, report_href, toggle, with_changes
+
+SNIPPETS_PER_REPORT = 3
+FACET_SHOWN = 8  # values shown at once; the rest behind 更多
+FACET_MAX = 60  # values listed at all (the town facet can have thousands)
+
+FACET_LABELS = {
+    "year": "年份",
+    "section": "章节",
+    "province": "省份",
+    "city": "城市",
+    "county": "区县",
+    "town": "乡镇街道",
+}
+FACET_ORDER = ("year", "section", "province", "city", "county", "town")
+
+SORT_LABELS = {"relevance": "相关度", "-year": "年份（新→旧）", "year": "年份（旧→新）"}
+
+
+@dataclass(frozen=True)
+class ShownSnippet:
+    label: str  # the section kind, in Chinese
+    heading: str
+    html: Markup  # escaped by the engine; only <mark> is markup
+    href: str  # the section in the report page
+
+
+@dataclass(frozen=True)
+class ShownHit:
+    hit: ReportHit
+    href: str
+    place: str
+    snippets: list[ShownSnippet]
+    more_sections: int  # matching sections whose snippets are not shown
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    value: str
+    label: str
+    count: int
+    chosen: bool
+    href: str
+
+
+@dataclass(frozen=True)
+class FacetView:
+    name: str
+    label: str
+    items: list[FacetItem]  # shown at once
+    more: list[FacetItem]  # behind 更多
+    left_out: int  # values not listed at all
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None: a gap (…)
+    href: str
+    current: bool
+
+
+def place_of(hit: ReportHit) -> str:
+    """省 市 县 镇, each once (直辖市 are their own province)."""
+    parts: list[str] = []
+    for value in (hit.province, hit.city, hit.county, hit.town):
+        if value and value not in parts:
+            parts.append(value)
+    return " ".join(parts)
+
+
+def _section_numbers(index: OpenIndex, hit: ReportHit) -> list[int | None]:
+    """The position in the report of each of hit's sections (they come in
+    the report's order), for links to #s<number>."""
+    outline = index.records[index.ordinal(hit.report_id)]["sections"]
+    numbers: list[int | None] = []
+    cursor = 0
+    for section in hit.sections:
+        found = None
+        for position in range(cursor, len(outline)):
+            if outline[position]["kind"] == section.kind and outline[position]["heading"] == section.heading:
+                found = position
+                cursor = position + 1
+                break
+        numbers.append(found)
+    return numbers
+
+
+def _pick_snippets(hit: ReportHit, numbers: list[int | None], report_link: str) -> list[ShownSnippet]:
+    """Up to SNIPPETS_PER_REPORT snippets: the first of each section, then
+    the seconds, and so on, so that a reader sees where a term is used."""
+    shown: list[ShownSnippet] = []
+    depth = 0
+    while len(shown) < SNIPPETS_PER_REPORT and any(len(s.snippets) > depth for s in hit.sections):
+        for section, number in zip(hit.sections, numbers, strict=True):
+            if depth < len(section.snippets) and len(shown) < SNIPPETS_PER_REPORT:
+                anchor = f"#s{number}" if number is not None else ""
+                shown.append(
+                    ShownSnippet(
+                        label=SECTION_LABELS.get(section.kind, section.kind),
+                        heading=section.heading,
+                        html=Markup(section.snippets[depth]),
+                        href=report_link + anchor,
+                    )
+                )
+        depth += 1
+    return shown
+
+
+def shown_hits(index: OpenIndex, result: SearchResult, pairs: Pairs) -> list[ShownHit]:
+    out = []
+    for hit in result.results:
+        link = report_href(hit.report_id, pairs)
+        numbers = _section_numbers(index, hit)
+        snippets = _pick_snippets(hit, numbers, link)
+        # Every section of a hit has a snippet, and the first round takes one
+        # from each: the sections left out are those past the third.
+        more = max(0, len(hit.sections) - SNIPPETS_PER_REPORT)
+        out.append(ShownHit(hit, link, place_of(hit), snippets, more))
+    return out
+
+
+def facet_views(facets: dict[str, list[FacetValue]], pairs: Pairs) -> list[FacetView]:
+    views = []
+    for name in FACET_ORDER:
+        values = facets.get(name, [])
+        chosen_values = [v for k, v in pairs if k == name]
+        items = []
+        for fv in values:
+            value = str(fv.value)
+            label = SECTION_LABELS.get(value, value) if name == "section" else value
+            items.append(FacetItem(value, label, fv.count, value in chosen_values, toggle(pairs, name, value)))
+        listed = {item.value for item in items}
+        for value in chosen_values:  # a choice with no match left must stay undoable
+            if value not in listed:
+                label = SECTION_LABELS.get(value, value) if name == "section" else value
+                items.insert(0, FacetItem(value, label, 0, True, toggle(pairs, name, value)))
+        if not items:
+            continue
+        first = items[:FACET_SHOWN] + [i for i in items[FACET_SHOWN:] if i.chosen]
+        rest = [i for i in items[FACET_SHOWN:FACET_MAX] if not i.chosen]
+        left_out = max(0, len(items) - FACET_MAX)
+        views.append(FacetView(name, FACET_LABELS[name], first, rest, left_out))
+    return views
+
+
+def page_count(total: int, per_page: int, max_page: int) -> int:
+    return min(max_page, max(1, math.ceil(total / per_page)))
+
+
+def page_links(pairs: Pairs, current: int, last: int) -> list[PageLink]:
+    """1 … 4 5 [6] 7 8 … 20"""
+    wanted = {1, last, *range(current - 2, current + 3)}
+    numbers = sorted(n for n in wanted if 1 <= n <= last)
+    links: list[PageLink] = []
+    previous = 0
+    for n in numbers:
+        if n - previous > 1:
+            links.append(PageLink(None, "", False))
+        links.append(PageLink(n, with_changes(pairs, page=str(n)), n == current))
+        previous = n
+    return links
+
+
+def sort_links(pairs: Pairs, current: str) -> list[tuple[str, str, bool]]:
+    """(label, href, is_current) per order; relevance is the default, so its
+    link drops the parameter."""
+    return [
+        (label, with_changes(pairs, sort=None if order == "relevance" else order), order == current)
+        for order, label in SORT_LABELS.items()
+    ]

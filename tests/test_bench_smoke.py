@@ -1,0 +1,131 @@
+"""The benchmark's machinery on a tiny corpus: every engine that claims exact
+answers agrees with the brute-force scan, and the table renders.
+
+A correctness test only: timings are never asserted (the machine is shared).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.baselines import ParsedCorpus
+from bench.baselines.ours import OursEngine
+from bench.baselines.scan import ScanEngine
+from bench.baselines.sqlite_fts5 import SqliteFts5Engine
+from bench.baselines.whoosh_jieba import WhooshJiebaEngine, whoosh_query_string
+from bench.queries import QUERY_CLASSES, BenchQuery, CorpusProfile, build_mix, parse_terms
+from bench.run import EngineFigures, check, differences, parse_reports, render_table, table_rows
+from search_service.model import PLACE_FIELDS, SearchRequest
+
+N = 60
+
+
+@pytest.fixture(scope="module")
+def bench_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ParsedCorpus]:
+    from bench.corpus import generate_corpus
+
+    source = tmp_path_factory.mktemp("bench-corpus")
+    generate_corpus(source, N, seed=3)
+    reports, _ = parse_reports(source, jobs=1)
+    return source, ParsedCorpus.from_reports(reports)
+
+
+@pytest.fixture(scope="module")
+def scan_and_mix(bench_corpus: tuple[Path, ParsedCorpus]) -> tuple[ScanEngine, list[BenchQuery]]:
+    _, corpus = bench_corpus
+    scan = ScanEngine()
+    scan.build(corpus, Path("unused"))
+    profile = CorpusProfile(
+        texts=scan.report_texts,
+        years=[r.year for r in corpus.reports],
+        places={name: [getattr(r, name) for r in corpus.reports] for name in PLACE_FIELDS},
+    )
+    mix, _ = build_mix(profile)
+    return scan, mix
+
+
+def test_mix_has_every_class_and_at_least_30_queries(scan_and_mix: tuple[ScanEngine, list[BenchQuery]]) -> None:
+    _, mix = scan_and_mix
+    assert len(mix) >= 30
+    assert {q.cls for q in mix} == set(QUERY_CLASSES)
+    assert len({q.name for q in mix}) == len(mix)
+
+
+def test_query_language_reads_or_exclusion_and_quotes() -> None:
+    terms = parse_terms('法律顾问 OR 枫桥经验 -信访 "八五 普法"')
+    assert terms.clauses == (("法律顾问", "枫桥经验"), ("八五普法",))
+    assert terms.excluded == ("信访",)
+    assert whoosh_query_string(terms) == '(法律顾问 OR 枫桥经验) AND ("八五 普法") AND NOT 信访'
+
+
+def test_ours_and_fts5_agree_with_the_scan(
+    bench_corpus: tuple[Path, ParsedCorpus], scan_and_mix: tuple[ScanEngine, list[BenchQuery]], tmp_path: Path
+) -> None:
+    source, corpus = bench_corpus
+    scan, mix = scan_and_mix
+    reference = {q.name: scan.answer(q, full=True) for q in mix}
+    assert any(a.total_reports for a in reference.values())
+    ours = OursEngine(source, jobs=1)
+    fts5 = SqliteFts5Engine()
+    for engine in (ours, fts5):
+        engine.build(corpus, tmp_path / engine.name)
+        figures = EngineFigures(engine.name)
+        check(engine, mix, reference, figures)
+        assert figures.diff_details == {}, engine.name
+        page = engine.answer(mix[0])
+        assert page.total_reports == reference[mix[0].name].total_reports
+        engine.close()
+
+
+def test_whoosh_answers_every_query_and_differences_are_counted(
+    bench_corpus: tuple[Path, ParsedCorpus], scan_and_mix: tuple[ScanEngine, list[BenchQuery]], tmp_path: Path
+) -> None:
+    """Whoosh+jieba is not exact; the benchmark must still get an answer to
+    every query and count where it differs, never crash."""
+    _, corpus = bench_corpus
+    scan, mix = scan_and_mix
+    whoosh = WhooshJiebaEngine()
+    whoosh.build(corpus, tmp_path / "whoosh")
+    few = [q for q in mix if q.cls in ("short", "section")][:4]
+    for query in few:
+        answer = whoosh.answer(query, full=True)
+        assert answer.total_reports == len(answer.report_ids)
+        differences(answer, scan.answer(query, full=True))
+    whoosh.close()
+
+
+def test_differences_name_each_part() -> None:
+    from bench.baselines import Answer
+
+    ref = Answer(["a", "b"], 2, 3, {"year": {2024: 2}})
+    assert differences(Answer(["a", "b"], 2, 3, {"year": {2024: 2}}), ref) == []
+    assert differences(Answer(["a"], 1, 3, {"year": {2024: 1}}), ref) == ["results", "total.reports", "facet.year"]
+
+
+def test_table_renders_ratios() -> None:
+    latency = {c: {"p50": 2.0, "p95": 4.0, "p99": 5.0} for c in (*QUERY_CLASSES, "all")}
+    engine = {
+        "build_s": 10.0,
+        "build_mb_s": 1.0,
+        "build_mb_s_with_parse": 0.5,
+        "size_mb": 3.0,
+        "size_over_text": 2.0,
+        "first_run": latency,
+        "latency": latency,
+        "latency_cached": latency,
+        "latency_find": latency,
+        "differing_queries": 0,
+    }
+    summary = {"engines": {"ours": engine, "scan": {**engine, "build_s": 5.0}}}
+    rows = table_rows(summary)
+    assert rows[0][1][0] == 10.0
+    table = render_table(summary)
+    assert "ours/scan" in table.splitlines()[0]
+    assert "2.00" in table.splitlines()[2]  # build s: 10 / 5
+
+
+def test_request_fields_used_by_the_mix_exist() -> None:
+    fields = set(SearchRequest.__dataclass_fields__)
+    assert {"q", "year", "year_from", "year_to", "section", *PLACE_FIELDS} <= fields

@@ -1,0 +1,63 @@
+"""Fixtures of the page tests: a larger index made from the sample reports
+(the five samples are too few for a page of 20 results), with one report
+whose own text and title carry markup, to show that report text is escaped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from search_service import create_app
+from search_service.config import Settings
+from search_service.indexing import load_reports, write_generation
+from search_service.model import Section
+from search_service.store import current_generation, switch_current
+
+COPIES = 6  # 5 samples x 6 copies = 30 reports
+HOSTILE_ID = "hostile0000000001"
+HOSTILE_TITLE = '<script>alert("title")</script>镇2023年法治政府建设年度报告'
+HOSTILE_TEXT = '全面推进法律顾问制度。<script>alert(1)</script> "><img src=x onerror=alert(1)> 法律顾问&amp;律师'
+
+
+@pytest.fixture(scope="session")
+def large_index(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample reports, each copied COPIES times under other years and
+    towns, plus one hostile report."""
+    generation = current_generation(sample_index)
+    assert generation is not None
+    samples = load_reports(generation)
+    reports = []
+    for copy in range(COPIES):
+        for n, report in enumerate(samples):
+            reports.append(
+                replace(
+                    report,
+                    report_id=f"copy{copy}-{report.report_id}",
+                    year=2019 + (copy + n) % 6,
+                    town=f"{report.town or '某'}{copy}",
+                    source=f"copies/{copy}/{report.source}",
+                )
+            )
+    reports.append(
+        replace(
+            samples[0],
+            report_id=HOSTILE_ID,
+            title=HOSTILE_TITLE,
+            town="<b>镇</b>",
+            year=2023,
+            source="hostile/<x>.txt",
+            sections=[Section("preamble", "", ""), Section("measures", "一、<i>主要工作</i>", HOSTILE_TEXT)],
+        )
+    )
+    index_dir = tmp_path_factory.mktemp("large-index")
+    folder = index_dir / "gen-large"
+    write_generation(folder, reports, {"source": "copies of data/reports"})
+    switch_current(index_dir, folder)
+    return index_dir
+
+
+@pytest.fixture()
+def large_client(large_index: Path, tmp_path: Path):
+    return create_app(Settings(index_dir=large_index, source_dir=tmp_path)).test_client()
