@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> Flask:
     """Application factory: settings from the environment unless given."""
     from search_service.api import api, http
+    from search_service.api.docs import docs_blueprint
     from search_service.api.errors import register_error_handlers
     from search_service.search import IndexHandle
     from search_service.web import web
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["search_service.index"] = IndexHandle(settings.index_dir)
     app.register_blueprint(api)
     app.register_blueprint(web)
+    app.register_blueprint(docs_blueprint())
     register_error_handlers(app)
     http.install(app, settings)
     return app

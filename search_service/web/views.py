@@ -2,7 +2,8 @@
 search.run_search, so the page never computes a search differently; the rest
 is layout (results.py), the chart (trend_chart.py), help when nothing is found
 (suggest.py) and the marked report (report_view.py). Failures become pages
-that say what to do next, in Chinese, never JSON."""
+that say what to do next, in Chinese, for browsers; a tool that asks for
+anything (curl's */*) gets the contract's JSON error envelope instead."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, request, send_file
 from marshmallow import ValidationError
 
-from search_service.api.errors import flatten_messages
+from search_service.api.errors import error_response, flatten_messages
 from search_service.api.views import query_limits, search_args_schema
 from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
 from search_service.model import SECTION_LABELS, SearchRequest
@@ -103,7 +104,7 @@ def _chart(index: OpenIndex, search_request: SearchRequest, pairs: links.Pairs) 
 
 
 @web.get("/")
-def search_page() -> tuple[str, int]:
+def search_page() -> Response | tuple[str, int]:
     pairs = links.search_pairs(request.args)
     q = links.first(pairs, "q")
     context: dict = {
@@ -124,7 +125,7 @@ def search_page() -> tuple[str, int]:
         context["years"] = index.all_years
     except SearchServiceError as exc:
         context["error"] = exc.message
-        return render_template("search.html", **context), 503
+        return _failure((render_template("search.html", **context), exc.http_status), exc.code, exc.message)
     if not q:
         context["stats"] = index.meta
         context["examples"] = [(text, links.href(params.items())) for text, params in EXAMPLES]
@@ -135,13 +136,17 @@ def search_page() -> tuple[str, int]:
     except ValidationError as exc:
         messages = {k: flatten_messages(v) for k, v in exc.normalized_messages().items()}
         context["field_errors"] = _field_errors(messages, pairs)
-        return render_template("search.html", **context), 400
+        page = render_template("search.html", **context), 400
+        return _failure(
+            page, "bad_request", "invalid parameters: " + "; ".join(f"{k}: {v}" for k, v in messages.items()), messages
+        )
     except BadQuery as exc:
         context["field_errors"] = _field_errors(exc.fields or {"q": exc.message}, pairs)
-        return render_template("search.html", **context), 400
+        page = render_template("search.html", **context), 400
+        return _failure(page, exc.code, exc.message, exc.fields or {"q": exc.message})
     except SearchServiceError as exc:
         context["error"] = exc.message
-        return render_template("search.html", **context), exc.http_status
+        return _failure((render_template("search.html", **context), exc.http_status), exc.code, exc.message)
     last = page_count(result.total.reports, search_request.per_page, settings().max_page)
     start = (search_request.page - 1) * search_request.per_page
     context.update(
@@ -170,13 +175,32 @@ def search_page() -> tuple[str, int]:
     return render_template("search.html", **context), 200
 
 
-def _not_found(report_id: str, pairs: links.Pairs) -> tuple[str, int]:
+def _wants_html() -> bool:
+    """Browsers name text/html; */* or application/json means a tool."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def _failure(
+    page: tuple[str, int], code: str, message: str, fields: dict[str, str] | None = None
+) -> Response | tuple[str, int]:
+    """The page for a browser, else the contract's JSON envelope with the same status."""
+    if _wants_html():
+        return page
+    return error_response(page[1], code, message, fields)
+
+
+def _not_found(report_id: str, pairs: links.Pairs) -> Response | tuple[str, int]:
     back = links.href(pairs) if pairs else "/"
-    return render_template("not_found.html", report_id=report_id, back=back, q=links.first(pairs, "q")), 404
+    page = render_template("not_found.html", report_id=report_id, back=back, q=links.first(pairs, "q")), 404
+    return _failure(page, "not_found", f"no report with id {report_id!r}")
+
+
+def _unavailable(exc: SearchServiceError) -> Response | tuple[str, int]:
+    return _failure((render_template("unavailable.html", message=exc.message), exc.http_status), exc.code, exc.message)
 
 
 @web.get("/reports/<string:report_id>")
-def report_page(report_id: str) -> tuple[str, int]:
+def report_page(report_id: str) -> Response | tuple[str, int]:
     pairs = links.search_pairs(request.args)
     try:
         index = current_index()
@@ -184,7 +208,7 @@ def report_page(report_id: str) -> tuple[str, int]:
     except ReportNotFound:
         return _not_found(report_id, pairs)
     except SearchServiceError as exc:
-        return render_template("unavailable.html", message=exc.message), exc.http_status
+        return _unavailable(exc)
     q = links.first(pairs, "q")
     terms: list[str] = []
     query_problem = ""
@@ -210,7 +234,7 @@ def report_page(report_id: str) -> tuple[str, int]:
 
 
 @web.get("/reports/<path:report_id>")
-def report_path_not_found(report_id: str) -> tuple[str, int]:
+def report_path_not_found(report_id: str) -> Response | tuple[str, int]:
     """Report ids hold no "/": a link whose id was mangled into a path (an
     id pasted with a slash, %2F) still gets the page saying what to do."""
     return _not_found(report_id, links.search_pairs(request.args))
@@ -236,7 +260,7 @@ def report_source(report_id: str) -> Response | tuple[str, int]:
     except ReportNotFound:
         return _not_found(report_id, [])
     except SearchServiceError as exc:
-        return render_template("unavailable.html", message=exc.message), exc.http_status
+        return _unavailable(exc)
     path = _source_path(record["source"])
     if path is None:
         return _not_found(report_id, [])

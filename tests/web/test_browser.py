@@ -271,3 +271,15 @@ def test_report_404_is_a_page(page: Page, live_server: str, shots):
     page.fill("input[name=q]", "法律顾问")
     page.press("input[name=q]", "Enter")
     page.wait_for_selector("#total")
+
+
+def test_api_reference_is_linked_and_renders_offline(page: Page, live_server: str, shots):
+    page.goto(live_server + "/")
+    page.click("text=API 文档")
+    # Swagger UI, served by us, reads our own OpenAPI document and lists every path.
+    expect(page.locator(".swagger-ui .opblock-summary-path").first).to_be_visible(timeout=15000)
+    paths = page.locator(".swagger-ui .opblock-summary-path").all_inner_texts()
+    assert {"/api/v1/search", "/api/v1/search.csv", "/api/v1/trend", "/api/v1/reports/{report_id}"} <= {
+        p.replace("\u200b", "").strip() for p in paths
+    }
+    page.screenshot(path=str(shots / "api-docs-desktop.png"), full_page=False)

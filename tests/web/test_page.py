@@ -13,10 +13,12 @@ import pytest
 from tests.web.conftest import HOSTILE_ID, HOSTILE_TITLE
 
 ATTACKS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
+# What Chromium sends for a page: error pages are HTML for it, JSON for tools.
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 def page(client, url: str, query: dict | None = None, status: int = 200):
-    response = client.get(url, query_string=query)
+    response = client.get(url, query_string=query, headers=BROWSER)
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     assert response.mimetype == "text/html"
     return response, lxml.html.fromstring(response.get_data(as_text=True))
@@ -274,9 +276,28 @@ def test_missing_index_is_explained_on_the_page(empty_dir):
 
     client = create_app(Settings(index_dir=empty_dir)).test_client()
     for url in ("/", "/?q=法治", "/reports/x"):
-        response = client.get(url)
+        response = client.get(url, headers=BROWSER)
         assert response.status_code == 503 and response.mimetype == "text/html"
         assert "search-service index build" in response.get_data(as_text=True)
+        as_tool = client.get(url, headers={"Accept": "*/*"})
+        assert as_tool.status_code == 503 and as_tool.get_json()["error"]["code"] == "index_missing"
+
+
+def test_page_errors_are_the_json_envelope_for_tools(client):
+    """The contract: every 4xx/5xx is JSON for a tool (curl sends */*)."""
+    for url, status, field in (
+        ("/reports/no-such-report", 404, None),
+        ("/reports/a/b", 404, None),
+        ("/?q=法治&year=abc&sort=new", 400, "year"),
+        ("/?q=" + "法" * 300, 400, "q"),
+    ):
+        for headers in ({"Accept": "*/*"}, {"Accept": "application/json"}, {}):
+            response = client.get(url, headers=headers)
+            assert response.status_code == status and response.mimetype == "application/json", (url, headers)
+            error = response.get_json()["error"]
+            assert error["message"]
+            if field:
+                assert field in error["fields"]
 
 
 # ------------------------------------------------------------------ report page
@@ -350,7 +371,7 @@ def test_source_file_downloads_as_an_attachment(client):
 def test_a_report_without_its_file_has_no_source_link(large_client):
     _, doc = page(large_client, f"/reports/{HOSTILE_ID}")
     assert not doc.xpath("//dd[@class='source']/a")
-    assert large_client.get(f"/reports/{HOSTILE_ID}/source").status_code == 404
+    assert large_client.get(f"/reports/{HOSTILE_ID}/source", headers=BROWSER).status_code == 404
 
 
 # ------------------------------------------------------------------ safety and size
