@@ -31,6 +31,9 @@ META_LABELS: dict[str, str | None] = {
     "信息来源": "source_site",
     "文章来源": "source_site",
     "发文字号": "doc_number",
+    # 政府信息公开 tables repeat the title as 名称 / 标题.
+    "名称": "listed_title",
+    "标题": "listed_title",
     "文号": "doc_number",
     "作者": None,
     "编辑": None,
@@ -88,6 +91,7 @@ _LABEL_ALTERNATION = "|".join(sorted(map(re.escape, META_LABELS), key=len, rever
 _SEGMENT = re.compile(
     rf"\[\s*(?P<bracketed>{_LABEL_ALTERNATION})\s*\]"
     rf"|【\s*(?P<boxed>{_LABEL_ALTERNATION})\s*】"
+    rf"|【\s*(?P<inboxed>{_LABEL_ALTERNATION})\s*[:：]"  # 【发布时间：2023-02-15】
     rf"|(?P<plain>{_LABEL_ALTERNATION})\s*[:：]"
 )
 _LEADING_SEPARATORS = re.compile(r"^[\s|｜·•]+")
@@ -183,6 +187,19 @@ ARTEFACTS = re.compile(
 )
 
 
+# Labels written letter-spaced to line up in a table: 索 引 号：, 名    称：.
+_SPACED_LABEL = re.compile(
+    r"(?:^|(?<=[\s\[【|｜]))(?:"
+    + "|".join(" *".join(map(re.escape, label)) for label in sorted(META_LABELS, key=len, reverse=True))
+    + r")(?= *[:：\]】])"
+)
+
+
+def close_spaced_labels(line: str) -> str:
+    """索 引 号：… -> 索引号：… (spaces already collapsed to one ASCII space)."""
+    return _SPACED_LABEL.sub(lambda match: match.group().replace(" ", ""), line)
+
+
 def strip_artefacts(line: str) -> str:
     """Remove `[bookmark: _GoBack]` and invisible characters from a line."""
     return ARTEFACTS.sub("", line)
@@ -207,10 +224,29 @@ def meta_fields(line: str) -> list[tuple[str, str]] | None:
         return None
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(body)
-        label = match["bracketed"] or match["boxed"] or match["plain"]
+        label = match["bracketed"] or match["boxed"] or match["inboxed"] or match["plain"]
         value = _VALUE_END.split(body[match.end() : end], maxsplit=1)[0]
         fields.append((label, value.strip(_VALUE_TRIM)))
     return fields
+
+
+# Where page metadata starts after other text on one line: a space, then a label.
+# Without the space when a title's last word stands before it (a printed page
+# whose PDF text lost the gap): …年度报告发布时间：2024-01-10.
+_TRAILING_META = re.compile(rf"(?:\s+|(?<=报告|情况|总结))(?=(?:【\s*)?(?:{_LABEL_ALTERNATION})\s*[:：】])")
+
+
+def split_trailing_meta(line: str) -> tuple[str, str] | None:
+    """A title with the page's metadata on its own line (某镇2023年…报告
+    发布时间：2024-01-10 来源：某镇) -> (title, metadata); None for any
+    other line."""
+    if meta_fields(line) is not None:
+        return None
+    for match in _TRAILING_META.finditer(line):
+        head, tail = line[: match.start()], line[match.end() :]
+        if head.strip() and "。" not in head and meta_fields(tail) is not None:
+            return head, tail
+    return None
 
 
 def is_chrome(line: str) -> bool:
@@ -230,13 +266,36 @@ def is_chrome(line: str) -> bool:
     return len(stripped) <= _MAX_FOOTER_LINE and FOOTER_TOKENS.search(stripped) is not None
 
 
+# A breadcrumb's steps: 首页 > 政务公开 > 油溪镇2023年法治政府建设年度报告.
+_CRUMB_STEP = re.compile(r"\s*(?:[>＞»›→]|&gt;)\s*")
+# Its last step is a page's title when it names a year (a section's name,
+# 政务公开 or 年度法治政府建设情况报告, names none) and is this long.
+MIN_CRUMB_TITLE = 10
+_CRUMB_YEAR = re.compile(r"(?:19|20)\d\d|[〇○零一二三四五六七八九]{4}")
+
+
+def crumb_title(line: str) -> str | None:
+    """The last step of a breadcrumb line, when it is long enough to be the
+    page's title rather than a section's name."""
+    stripped = line.strip()
+    if not any(pattern.fullmatch(stripped) for pattern in CHROME_LINES[:2]):
+        return None
+    last = _CRUMB_STEP.split(stripped)[-1].strip()
+    if len(last) < MIN_CRUMB_TITLE or "。" in last or not _CRUMB_YEAR.search(last):
+        return None
+    return last
+
+
 def capture_meta(lines: list[str]) -> dict[str, str]:
     """Metadata from the labelled chrome lines among `lines`: dates as
-    YYYY-MM-DD, the rest as written. When a key is given more than once the
-    higher-priority label wins, then the earlier line."""
+    YYYY-MM-DD, the rest as written; the last step of a breadcrumb as
+    `crumb_title`. When a key is given more than once the higher-priority
+    label wins, then the earlier line."""
     meta: dict[str, str] = {}
     rank: dict[str, tuple[int, int]] = {}
     for position, line in enumerate(lines):
+        if "crumb_title" not in meta and (title := crumb_title(line)) is not None:
+            meta["crumb_title"] = title
         for label, raw in meta_fields(line) or ():
             key = "published" if label == DATE_TIME_LABEL else META_LABELS[label]
             if key is None:

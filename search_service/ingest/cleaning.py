@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search_service.ingest.chrome import capture_meta, is_chrome, is_page_mark, strip_artefacts
+from search_service.ingest.chrome import (
+    capture_meta,
+    close_spaced_labels,
+    is_chrome,
+    is_page_mark,
+    split_trailing_meta,
+    strip_artefacts,
+)
 from search_service.ingest.rejoining import Line, rejoin
 
 # Every kind of space, the ideographic one included, becomes one ASCII space.
@@ -39,17 +46,27 @@ def clean_text(text: str) -> Cleaned:
     """Clean paragraphs separated by "\\n" (no blank lines) and the metadata
     read from the chrome. Characters are kept as written: traditional stays
     traditional, full-width stays full-width."""
-    raw_lines = text.split("\n")
+    raw_lines = _split_metadata_off(text.split("\n"))
     texts = [normalise_line(line) for line in raw_lines]
     meta = capture_meta(texts)
     lines = _drop_chrome(raw_lines, texts)
     return Cleaned("\n".join(rejoin(lines)), meta)
 
 
+def _split_metadata_off(lines: list[str]) -> list[str]:
+    """A line that carries the page's metadata after its text becomes two."""
+    result: list[str] = []
+    for line in lines:
+        parts = split_trailing_meta(line)
+        result.extend(parts if parts is not None else (line,))
+    return result
+
+
 def normalise_line(line: str) -> str:
     """One line with artefacts removed, spaces collapsed and trimmed."""
     text = _SPACES.sub(" ", strip_artefacts(line)).strip()
     text = _SPACE_AT_PUNCTUATION.sub(r"\1", text)
+    text = close_spaced_labels(text)
     if _LETTER_SPACED.fullmatch(text):
         text = text.replace(" ", "")
     return text

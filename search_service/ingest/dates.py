@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from search_service.ingest.numerals import ascii_digits
+
 # Year 19xx/20xx, then month and day separated by - / . 年 月 (日 optional).
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)",
@@ -29,7 +31,7 @@ def iso_date(value: object) -> str | None:
         return value.isoformat()
     if value is None:
         return None
-    text = str(value).strip()
+    text = ascii_digits(str(value).strip())
     match = _PDF_DATE.match(text) or _DATE.search(text)
     if match is None:
         return None

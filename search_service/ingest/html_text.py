@@ -17,7 +17,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from search_service.ingest.chrome import capture_meta
+from search_service.ingest.chrome import META_LABELS, capture_meta
+from search_service.ingest.cleaning import normalise_line
 from search_service.ingest.dates import iso_date
 from search_service.ingest.decoding import decode_bytes
 from search_service.ingest.unreadable import Unreadable
@@ -48,6 +49,8 @@ _BLOCKS = frozenset(
     }
 )
 _SEPARATORS = frozenset({"td", "th"})
+# Elements a metadata label stands in by itself, its value after it.
+_LABEL_TAGS = frozenset({"td", "th", "dt", "b", "strong", "span", "label", "em", "cell"})
 # The same for trafilatura's XML output.
 _ARTICLE_BLOCKS = frozenset({"main", "p", "head", "list", "item", "quote", "code", "table", "row", "lb"})
 _ARTICLE_SEPARATORS = frozenset({"cell"})
@@ -60,10 +63,16 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # trafilatura's article must hold at least this many Chinese characters to be trusted.
 _MIN_ARTICLE_CJK = 50
+# A page with this many lines whose article came back as one line was run together.
+_MIN_PAGE_LINES = 4
 # How many leading lines of the article are searched for the title.
 _TITLE_SEARCH_LINES = 5
 # A heading naming a report (or similar document) is the article's title.
 _REPORT_WORD = re.compile(r"报告|总结|情况")
+_TOPIC_WORD = re.compile(r"法治|法制|依法")
+# Elements besides h1-h6 that sites put an article's title in.
+_TITLE_CLASS = re.compile(r"title|biaoti|\bbt\b", re.I)
+_MAX_TITLE_CHARS = 80
 _GB_ALIASES = frozenset({"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"})
 
 
@@ -84,14 +93,20 @@ def extract_html(data: bytes) -> HtmlText:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise Unreadable(f"not a readable HTML page: {exc}") from exc
     meta = _meta_tags(tree)
-    page_lines = _visible_lines(tree, skip=_INVISIBLE)
+    page_lines = [normalise_line(line) for line in _visible_lines(tree, skip=_INVISIBLE)]
     for key, value in capture_meta(page_lines).items():
         meta.setdefault(key, value)
 
     article = _article(html)
+    page_text = _visible_lines(tree, skip=_INVISIBLE + _NAVIGATION)
     if article is None or len(_CJK.findall(article)) < _MIN_ARTICLE_CJK:
         log.warning("article extraction found little text; falling back to the page without navigation")
-        article = "\n".join(_visible_lines(tree, skip=_INVISIBLE + _NAVIGATION))
+        article = "\n".join(page_text)
+    elif "\n" not in article and len(page_text) >= _MIN_PAGE_LINES:
+        # On a short page trafilatura falls back to a baseline extraction
+        # that runs every line of the page into one paragraph.
+        log.info("article extraction ran the page into one line; using the page without navigation")
+        article = "\n".join(page_text)
 
     title = _article_title(tree, meta)
     meta.pop("article_title", None)
@@ -183,28 +198,58 @@ def _flatten(
         _flatten(child, skip, parts, blocks, separators)
         if child.tail:
             parts.append(child.tail)
-    if block:
+    if tag in _LABEL_TAGS and _is_label_cell(element):
+        parts.append("：")
+    elif block:
         parts.append("\n")
     elif tag in separators:
         parts.append(" ")
 
 
+def _is_label_cell(element: lxml.etree._Element) -> bool:
+    """An element that holds only a metadata label (<th>索引号</th>,
+    <li><b>索引号</b>value</li>, <dt>索引号</dt>): its value follows it, so
+    it reads as "索引号：value" (one that writes the colon itself already
+    does)."""
+    return "".join(element.itertext()).strip() in META_LABELS
+
+
 def _article_title(tree: lxml.html.HtmlElement, meta: dict[str, str]) -> str | None:
     """The report's title as the page shows it. Sites put their own name in
-    an <h1> logo too, so a heading is taken when the page's ArticleTitle or
-    <title> contains it, or when it names a report; else the ArticleTitle
-    meta tag; else <title> without the site name."""
+    an <h1> logo too, so a heading (h1-h6, or an element whose class names
+    a title) is taken when the page's ArticleTitle or <title> contains it,
+    or when it names a report; else the ArticleTitle meta tag; else <title>
+    without the site name. When the page's title is only the site's name
+    (五常市红星镇人民政府, no topic word), a heading naming a rule-of-law
+    report wins over the logo that repeats it."""
     page_title = _TITLE_SITE_SUFFIX.sub("", meta.get("html_title", ""))
     named = "".join((meta.get("article_title") or page_title).split())
-    headings = [" ".join(element.text_content().split()) for tag in ("h1", "h2", "h3") for element in tree.iter(tag)]
-    headings = [text for text in headings if _CJK.search(text)]
-    for text in headings:
-        if named and "".join(text.split()) in named and len(text) * 2 >= len(named):
-            return text
-    for text in headings:
-        if _REPORT_WORD.search(text):
-            return text
+    headings = _title_elements(tree)
+    matching = [text for text in headings if named and "".join(text.split()) in named and len(text) * 2 >= len(named)]
+    reports = [text for text in headings if _REPORT_WORD.search(text)]
+    if matching and not _TOPIC_WORD.search(named):
+        topical = [text for text in reports if _TOPIC_WORD.search(text)]
+        if topical:
+            return topical[0]
+    if matching:
+        return matching[0]
+    if reports:
+        return reports[0]
     return meta.get("article_title") or page_title or None
+
+
+def _title_elements(tree: lxml.html.HtmlElement) -> list[str]:
+    """Texts of the page's headings, then of elements classed as titles."""
+    found = [element for tag in ("h1", "h2", "h3", "h4", "h5", "h6") for element in tree.iter(tag)]
+    for element in tree.iter("div", "p", "span", "td"):
+        if _TITLE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            found.append(element)
+    texts = []
+    for element in found:
+        text = " ".join(element.text_content().split())
+        if _CJK.search(text) and len(text) <= _MAX_TITLE_CHARS and text not in texts:
+            texts.append(text)
+    return texts
 
 
 def _has_title(article: str, title: str) -> bool:

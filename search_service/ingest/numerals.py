@@ -15,6 +15,14 @@ DIGITS: dict[str, int] = {
 }  # fmt: skip
 DIGIT_CHARS = "".join(DIGITS)
 TEN = "十"
+# Word processors and some sites write digits full-width: ２０２４年１月１５日.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def ascii_digits(text: str) -> str:
+    """２０２４ -> 2024, every other character unchanged (so positions in the
+    result are positions in `text`)."""
+    return text.translate(_FULL_WIDTH_DIGITS)
 
 
 def digit_year(text: str) -> int | None:

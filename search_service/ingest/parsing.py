@@ -23,8 +23,8 @@ from search_service.ingest.document import RawDocument
 from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name, year_in_title
 from search_service.ingest.places import find_names, find_places, short_names_in
 from search_service.ingest.sections import split_sections
-from search_service.ingest.signature import find_signature
-from search_service.ingest.title import find_header
+from search_service.ingest.signature import find_signature, is_issuer_line
+from search_service.ingest.title import compact, find_header
 from search_service.ingest.traditional import to_paragraphs
 from search_service.model import Report, Section
 from search_service.text import normalize, to_simplified
@@ -78,7 +78,12 @@ def parse_document(document: RawDocument) -> Report:
         raise UnreadableFile(document.source, "no report text after the title")
     title = to_simplified(header.title) if traditional else header.title
     meta_issuer = document.meta.get("issuer", "")
-    issuers = [to_simplified(meta_issuer) if traditional else meta_issuer, *signature.issuers]
+    # An office's name standing alone above the title: the site's name of a
+    # page saved as text (阿拉善左旗人民政府), a 文件 head's office.
+    header_issuers = [
+        line for line in texts[: header.body_start] if is_issuer_line(line) and compact(line) not in header.title
+    ]
+    issuers = [to_simplified(meta_issuer) if traditional else meta_issuer, *signature.issuers, *header_issuers]
     issuers = [issuer for issuer in issuers if issuer]
 
     preamble_guess = body[0].text if body else ""

@@ -13,7 +13,7 @@ not settle it.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,13 +32,19 @@ MIN_SCORE = BODY_WEIGHT
 # from running text; they count only in titles and issuers.
 MIN_BODY_NAME = 3
 # Bodies of a unit, written right after its name: 廉江市委, 遂溪县人民政府.
-_ORG_AFTER = re.compile(
-    r"委|党委|党工委|管委会|人民政府|政府|人大|政协|纪委|监委|司法局|人民法院|法院|人民检察院|检察院|公安局|依法治"
-)
+# Its party committee and government lead the town (在沅陵县委、县政府的
+# 领导下); one of its offices may be a neighbour's (联合辰溪县公安局执法),
+# so an office counts for half.
+_ORG_AFTER = re.compile(r"委|党委|党工委|管委会|人民政府|政府|人大|政协|纪委|监委|依法治")
+_SHORT_NAME_BODY = re.compile(r".(?:委|人民政府|政府)")
+_OFFICE_AFTER = re.compile(r"司法局|人民法院|法院|人民检察院|检察院|公安局")
+OFFICE_WEIGHT = BODY_WEIGHT // 2
 # A unified social credit code (11500110733965117G): characters 3-8 are the
-# division code. Other 索引号 start with the division code itself.
+# division code. Other 索引号 start with the division code itself, or with
+# a township's 9-digit or a village's 12-digit statistical code, whose
+# first six digits are the county's (640122001/2025-00015).
 _CREDIT_CODE = re.compile(r"^[0-9A-Z]{2}(\d{6})[0-9A-Z]{9}[0-9A-Z]?(?![0-9A-Z])")
-_LEADING_CODE = re.compile(r"^(\d{6})(?!\d)")
+_LEADING_CODE = re.compile(r"^(\d{6})(?:\d{3}|\d{6})?(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,10 @@ def find_places(
         for start in range(len(head)):
             for name in short_names_in(head[start:]):
                 credit(name, weight, gaz.short_names[name])
+        # A county written without its unit right before the town: 鹤山古劳镇.
+        if town and head != text:
+            for stem in gaz.stems_ending(head):
+                credit(stem, weight, gaz.county_stems[stem])
     code_place = _code_place(index_number, gaz)
     if code_place is not None:
         weights[code_place] += CODE_WEIGHT
@@ -128,16 +138,37 @@ def find_places(
         after = body[end : end + 8]
         if town and after.startswith(town):
             credit(name, BEFORE_TOWN_WEIGHT)
-        elif _ORG_AFTER.match(after) and mentions[name] < MAX_BODY_MENTIONS:
+        elif (_ORG_AFTER.match(after) or _OFFICE_AFTER.match(after)) and mentions[name] < MAX_BODY_MENTIONS:
+            mentions[name] += 1
+            credit(name, BODY_WEIGHT if _ORG_AFTER.match(after) else OFFICE_WEIGHT)
+    # A two-character county (涉县, 忠县) counts in running text only where the
+    # text names its bodies by repeating the unit: 涉县县委, 忠县县人民政府.
+    for name, _, end in find_names(body):
+        repeated = _SHORT_NAME_BODY.match(body, end) is not None and body.startswith(name[-1], end)
+        if len(name) < MIN_BODY_NAME and repeated and mentions[name] < MAX_BODY_MENTIONS:
             mentions[name] += 1
             credit(name, BODY_WEIGHT)
-    return _resolve(weights)
+    return _resolve(weights, _unit_named_alone(body))
 
 
-def _resolve(weights: dict[Place, int]) -> Places:
+# The unit above the town named without a name: 在市委、市政府的领导下.
+_UNIT_ALONE = re.compile(r"(?:^|[在、和及与受由经向对，,。；;：:\s“])([县区市旗])(?:委|人民政府|政府)")
+
+
+def _unit_named_alone(body: str) -> str | None:
+    """The unit the body names alone most often (市 in 在市委、市政府…), or
+    None when none or two tie: it tells 鹤山市 from 鹤山区."""
+    counts = Counter(match.group(1) for match in _UNIT_ALONE.finditer(body)).most_common(2)
+    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
+def _resolve(weights: dict[Place, int], unit_hint: str | None = None) -> Places:
     """The best-supported place: each candidate scores its own evidence plus
-    its parents' (廉江市 gains from 湛江市委). Fields on which the best
-    candidates disagree stay None."""
+    its parents' (廉江市 gains from 湛江市委). Among equally supported
+    counties, those of the unit the body names alone (市委) are preferred.
+    Fields on which the best candidates disagree stay None."""
     if not weights:
         return Places()
     evidence_by_name: dict[str, int] = defaultdict(int)
@@ -152,6 +183,9 @@ def _resolve(weights: dict[Place, int]) -> Places:
     if best < MIN_SCORE:
         return Places()
     top = [place for place, score in scores.items() if score == best]
+    hinted = [place for place in top if unit_hint and place.county and place.county.endswith(unit_hint)]
+    if len(top) > 1 and hinted:
+        top = hinted
     return Places(
         county=_agreed(p.county for p in top),
         city=_agreed(p.city for p in top),

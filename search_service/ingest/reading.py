@@ -16,6 +16,8 @@ YYYY-MM-DD):
 - ``issuer``: 发布机构 / 发文机关;
 - ``source_site``: 来源 (e.g. 本网, or the publishing office);
 - ``doc_number``: 发文字号;
+- ``listed_title``: the 名称 / 标题 a 政府信息公开 table gives;
+- ``crumb_title``: the last step of a breadcrumb, when it reads as a title;
 - ``html_title``: the page's <title>, site name included;
 - ``docx_created``, ``docx_title``: the .docx core properties;
 - ``pdf_created``, ``pdf_title``: the PDF document information.

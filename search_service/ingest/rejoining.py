@@ -19,7 +19,7 @@ CLOSERS = "”’」』）)】》\"'"
 RUNNING_PUNCTUATION = re.compile(r"[，,。；;：:！？!?]")
 # Numbered starts: 一、 （一） (1) 1. 1、 ① 第一部分 第二章 — a new paragraph or heading.
 HEADING_START = re.compile(
-    r"^(?:[一二三四五六七八九十百]+\s*[、.．]"
+    r"^(?:[一二三四五六七八九十百]+\s*[、.．，,：:](?!\d)"
     r"|[（(]\s*[一二三四五六七八九十百]+\s*[)）]"
     r"|[（(]\s*\d{1,3}\s*[)）]"
     r"|\d{1,3}\s*[、.．](?!\d)"

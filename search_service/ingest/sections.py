@@ -36,6 +36,8 @@ _INLINE_PROBLEMS = re.compile(
     r"(?:[：:]|主要(?:表现|是|有)|一是|[，,]\s*(?:如|具体))"
 )
 _CONCESSION = re.compile(r"但|然而|不过|虽然|尽管|同时|当然|不容忽视|清醒")
+# Or the words right before 存在 say it: 仍存在以下问题, 还存在一些不足.
+_STILL = ("仍", "还", "仍然", "依然", "尚", "也")
 # A sentence or paragraph that opens inline plans: 下一步，我镇将….
 _INLINE_PLANS = re.compile(
     r"^(?:下一步|今后|新的一年|接下来|展望|在(?:今后|下一步|新的一年|未来)的?工作中|"
@@ -68,14 +70,21 @@ def _with_text(paragraph: Paragraph, text: str) -> Paragraph:
     return Paragraph(text, text)
 
 
-def _top_style(texts: Sequence[str]) -> re.Pattern[str] | None:
-    """The pattern of the report's top-level headings."""
+def _top_style(texts: Sequence[str], report_year: int | None) -> re.Pattern[str] | None:
+    """The pattern of the report's top-level headings.
+
+    （一）… are the parts only when they name parts (（二）存在的问题) and are
+    numbered once through; a list of measures (（一）强化组织领导 …) or lists
+    that start again under bold lines are sub-headings."""
     parts = sum(1 for t in texts if PART.match(t))
     if parts >= 1:
         return PART
     if sum(1 for t in texts if CHAPTER.match(t)) >= 1:
         return CHAPTER
-    if sum(1 for t in texts if SUBSECTION.match(t)) >= MIN_NUMBERED_PARTS:
+    subsections = [heading for t in texts if (heading := numbered(t, SUBSECTION, 1)) is not None]
+    restarts = sum(1 for heading in subsections if heading.number == 1) > 1
+    names_parts = any(heading_kind(heading.heading, report_year) is not None for heading in subsections)
+    if len(subsections) >= MIN_NUMBERED_PARTS and names_parts and not restarts:
         return SUBSECTION
     return None
 
@@ -92,8 +101,9 @@ def _top_heading(text: str, style: re.Pattern[str] | None, last_number: int) -> 
 
 
 def _sub_heading(text: str, style: re.Pattern[str] | None) -> str | None:
-    """The sub-heading a line opens with: 一、… under 第一部分, （一）… under 一、."""
-    patterns = {PART: (CHAPTER, SUBSECTION), CHAPTER: (SUBSECTION,)}.get(style, ()) if style else ()
+    """The sub-heading a line opens with: 一、… under 第一部分, （一）… under 一、
+    or under bold-line headings."""
+    patterns = {PART: (CHAPTER, SUBSECTION), CHAPTER: (SUBSECTION,), None: (SUBSECTION,)}.get(style, ())
     if any(pattern.match(text) for pattern in patterns):
         return split_heading(text)[0]
     return None
@@ -102,7 +112,7 @@ def _sub_heading(text: str, style: re.Pattern[str] | None) -> str | None:
 def split_sections(paragraphs: Sequence[Paragraph], report_year: int | None) -> list[Section]:
     """Sections of the body (title and signature already removed)."""
     texts = [p.text for p in paragraphs]
-    style = _top_style(texts)
+    style = _top_style(texts, report_year)
     numbered_parts = sum(1 for t in texts if style is not None and style.match(t))
     parts: list[_Part] = [_Part("preamble", "")]
     last_number = 0
@@ -154,9 +164,11 @@ def _without_headings(preamble: _Part) -> list[_Part]:
     its measures (inline problems and plans are split off afterwards)."""
     if len(preamble.paragraphs) < 2:
         return [preamble]
+    body = list(preamble.paragraphs[1:])
+    subheadings = [split_heading(p.text)[0] for p in body if SUBSECTION.match(p.text)]
     return [
         _Part("preamble", "", preamble.paragraphs[:1]),
-        _Part("measures", "", list(preamble.paragraphs[1:])),
+        _Part("measures", "", body, subheadings),
     ]
 
 
@@ -185,7 +197,10 @@ def _split_inline(parts: list[_Part]) -> list[_Part]:
 
 def _is_problems_sentence(sentence: str) -> bool:
     match = _INLINE_PROBLEMS.search(sentence)
-    return match is not None and (_CONCESSION.search(sentence[: match.start()]) is not None or match.start() == 0)
+    if match is None:
+        return False
+    before = sentence[: match.start()]
+    return not before or before.endswith(_STILL) or _CONCESSION.search(before) is not None
 
 
 def _is_plans_sentence(sentence: str) -> bool:

@@ -29,6 +29,10 @@ _NOT_TITLE = re.compile(
     r"^[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
     r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[）)]?$"
 )
+# The party committee that heads a joint title: 中共某镇委员会, 某镇党委.
+_PARTY_COMMITTEE = re.compile(r"^中共|(?:委员会|党委|党工委)$")
+# A year alone in brackets, under a title: （2023年度）.
+_YEAR_LINE = re.compile(r"[（(](?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})年度?[）)]")
 # Prose: sentence punctuation, or a line too long to be a title.
 _PROSE = re.compile(r"[。；;！？!?]|[:：]$")
 MAX_TITLE_LINE = 60
@@ -92,12 +96,28 @@ def _candidates(lines: Sequence[str]) -> list[str]:
             and j - i < MAX_TITLE_LINES
             and not _TITLE_END.search(joined)
             and _is_title_fragment(lines[j])
+            and not _starts_another_title(joined, lines[j])
         ):
+            joined += lines[j]
+            j += 1
+        # The year may follow a complete title on a line of its own: （2023年度）.
+        if j < len(lines) and _TITLE_END.search(joined) and _YEAR_LINE.fullmatch(compact(lines[j])):
             joined += lines[j]
             j += 1
         found.append(compact(joined))
         i = j
     return found
+
+
+def _starts_another_title(above: str, line: str) -> bool:
+    """True when `line` is a title on its own, naming its town, year and
+    topic (巴彦浩特镇2023年法治政府建设年度报告), below a line that is a
+    site's or an office's name rather than the title's first half. A second
+    half names no town (黔江区黄溪镇人民政府 / 2024年度法治政府建设报告), or
+    follows the party committee of a joint title (中共某镇委员会 / 某镇人民
+    政府关于…)."""
+    whole = _TOWN_WORD.search(line) and _YEAR.search(line) and _TITLE_TOPIC.search(line) and _TITLE_END.search(line)
+    return bool(whole) and not _PARTY_COMMITTEE.search(compact(above))
 
 
 def compact(text: str) -> str:
@@ -108,7 +128,7 @@ def compact(text: str) -> str:
 def _meta_title(meta: Mapping[str, str]) -> str:
     """A title from the file's own metadata: the page or document title,
     without the site name an HTML <title> appends."""
-    for key in ("docx_title", "pdf_title", "html_title"):
+    for key in ("listed_title", "crumb_title", "docx_title", "pdf_title", "html_title"):
         value = meta.get(key, "")
         for part in _PAGE_TITLE_SEPARATORS.split(value):
             part = compact(part)
