@@ -146,6 +146,9 @@ def bad_source(tmp_path) -> Path:
     (source / "english.txt").write_text("This is not a report at all. " * 20)
     (source / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>garbage" + os.urandom(2000))
     (source / "corrupt.docx").write_bytes(b"PK\x03\x04 not really a zip" + os.urandom(500))
+    with (source / "junk.txt").open("wb") as junk:  # 50 MB of junk
+        for _ in range(50):
+            junk.write(os.urandom(1 << 20))
     (source / "news.txt").write_text(
         "吉水镇召开2024年法治建设工作会议\n\n3月5日上午，吉水镇召开法治建设工作会议，"
         "镇党委书记出席会议并讲话。会议传达了上级会议精神。\n",
@@ -176,13 +179,14 @@ def test_bad_files_are_listed_and_good_files_still_searchable(tmp_path, bad_sour
         timeout=300,
     )
     assert done.returncode == 3, done.stderr  # built, but some files failed
-    for name in ("binary.txt", "empty.txt", "english.txt", "corrupt.pdf", "corrupt.docx"):
+    for name in ("binary.txt", "empty.txt", "english.txt", "corrupt.pdf", "corrupt.docx", "junk.txt"):
         assert name in done.stderr
     summary = json.loads(report_file.read_text())
     problems = {p["source"]: p for p in summary["problems"]}
-    assert {"binary.txt", "empty.txt", "english.txt", "corrupt.pdf", "corrupt.docx"} <= set(problems)
+    assert {"binary.txt", "empty.txt", "english.txt", "corrupt.pdf", "corrupt.docx", "junk.txt"} <= set(problems)
+    assert "too large" in problems["junk.txt"]["reason"]
     assert problems["news.txt"]["kind"] == "skipped"
-    assert summary["files"]["seen"] == 11 and summary["files"]["indexed"] == 5
+    assert summary["files"]["seen"] == 12 and summary["files"]["indexed"] == 5
     clean = tmp_path / "clean"
     build_index(SAMPLES, clean, jobs=1)
     assert answers(index_dir) == answers(clean)
@@ -211,4 +215,47 @@ def test_bad_files_are_listed_and_good_files_still_searchable(tmp_path, bad_sour
             text=True,
         ).stdout
     )
-    assert stats["files"] == {"seen": 11, "indexed": 5, "skipped": 1, "failed": 5}
+    assert stats["files"] == {"seen": 12, "indexed": 5, "skipped": 1, "failed": 6}
+
+
+def _limit_file_size(limit: int):
+    """In the child: files cannot grow past `limit` bytes, as on a full disk
+    (writes fail with EFBIG instead of the process being killed)."""
+
+    def apply() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_build_failing_to_write_leaves_index_as_before(tmp_path):
+    """A disk that fills up mid-build: the build fails with a message, the
+    served index answers as before, and the next build cleans up and succeeds."""
+    source = make_corpus(tmp_path / "src", 4)
+    index_dir = tmp_path / "ix"
+    build_index(SAMPLES, index_dir, jobs=1)
+    before = answers(index_dir)
+    live = store.current_generation(index_dir)
+    done = subprocess.run(
+        [sys.executable, "-m", "search_service", "index", "build", "--source", str(source), "--index", str(index_dir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limit_file_size(64 * 1024),
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.strip()
+    assert store.current_generation(index_dir) == live
+    assert answers(index_dir) == before
+    again = subprocess.run(
+        [sys.executable, "-m", "search_service", "index", "build", "--source", str(source), "--index", str(index_dir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
+    assert answers(index_dir)["变体"][0] == 20
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(".building")]

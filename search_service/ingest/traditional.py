@@ -74,7 +74,9 @@ def _code_points(text: str) -> np.ndarray:
 
 def _cjk_count(code_points: np.ndarray) -> int:
     return int(
-        (((code_points >= 0x3400) & (code_points <= 0x9FFF)) | ((code_points >= 0xF900) & (code_points <= 0xFAFF))).sum()
+        (
+            ((code_points >= 0x3400) & (code_points <= 0x9FFF)) | ((code_points >= 0xF900) & (code_points <= 0xFAFF))
+        ).sum()
     )
 
 

@@ -1,0 +1,247 @@
+"""The fast build's parts compute exactly what the plain ones did: memoised
+jieba words, counted word fields, the term-grouped posting pool, the pair-only
+exact index and the cheap traditional-character test."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.index import create_in
+
+from search_service import words_index
+from search_service.indexing import _with_preamble, load_reports
+from search_service.ingest import parse_file
+from search_service.ingest.traditional import changeable_characters, is_traditional, may_be_traditional
+from search_service.search.exact import (
+    ExactIndex,
+    _build_argsort,
+    _build_dense,
+    build_exact_arrays,
+    update_exact_arrays,
+)
+from search_service.store import current_generation
+from search_service.text import normalize, to_simplified, words
+from tests.conftest import SAMPLES
+
+MIXED_TEXTS = [
+    "全面推进法律顾问制度，聘请ABC律师事务所2名律师（含１名ＰｈＤ）。",
+    "“八五”普法 综合行政执\n法办公室 v2.0 e-mail: a_b@c.cn 100% #1 &",
+    "Ⅳ、①②③ 第三章 ½ ㎡ ﬁ 한국어 日本語のテキスト ελληνικά",
+    "",
+    "。。。，，",
+]
+
+
+def _plain_counts(text: str) -> Counter[str]:
+    return Counter(w for w, _, _ in words(text))
+
+
+def _sample_reports():
+    return [_with_preamble(parse_file(path, SAMPLES)) for path in sorted(SAMPLES.glob("*.txt"))]
+
+
+# ------------------------------------------------------------------ words
+
+
+def test_memoised_block_words_equal_jieba_words():
+    counter = words_index._BlockWords()
+    texts = [*MIXED_TEXTS, *(s.heading + "\n" + s.text for r in _sample_reports() for s in r.sections)]
+    for _ in range(2):  # the second round answers from the memo
+        for text in texts:
+            assert counter.counts(text) == _plain_counts(text)
+            assert counter.counts(normalize(text), normalised=True) == _plain_counts(text)
+
+
+def test_report_words_with_normalised_units_equal_plain_words():
+    for report in _sample_reports():
+        units = [normalize(raw) for _, raw in report.searchable_units()]
+        for found in (words_index.report_words(report), words_index.report_words(report, units)):
+            assert found.title == _plain_counts(report.title)
+            assert found.sections == [_plain_counts(s.heading + "\n" + s.text) for s in report.sections]
+
+
+def _postings(folder: Path) -> dict[tuple[str, bytes], list[tuple[int, float, bytes]]]:
+    from whoosh.index import open_dir
+
+    out = {}
+    with open_dir(str(folder)).reader() as reader:
+        for fieldname, btext in reader.all_terms():
+            matcher = reader.postings(fieldname, btext)
+            found = []
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            out[(fieldname, btext)] = found
+    return out
+
+
+def test_counted_fields_and_grouped_pool_write_what_whoosh_writes_from_text(tmp_path):
+    """The same documents given as text to Whoosh's own writer and as word
+    counts to ours give identical postings (terms, documents, weights)."""
+    reports = _sample_reports()
+    plain_schema = Schema(
+        report_id=ID(),
+        title=TEXT(analyzer=words_index.word_analyzer(), phrase=False, field_boost=3.0),
+        content=TEXT(analyzer=words_index.word_analyzer(), phrase=False),
+    )
+    (tmp_path / "plain").mkdir()
+    writer = create_in(str(tmp_path / "plain"), plain_schema).writer()
+    for report in reports:
+        for position, section in enumerate(report.sections):
+            fields = {"report_id": report.report_id, "content": section.heading + "\n" + section.text}
+            if position == 0:
+                fields["title"] = report.title
+            writer.add_document(**fields)
+    writer.commit()
+
+    ours = words_index.create(tmp_path / "ours")
+    writer = words_index.writer(ours)
+    assert isinstance(writer.pool, words_index.TermGroupedPool)
+    for report in reports:
+        words_index.add_report(writer, report, words_index.report_words(report))
+    writer.commit()
+
+    keep = {"report_id", "title", "content"}
+    expected = _postings(tmp_path / "plain")
+    got = {key: value for key, value in _postings(tmp_path / "ours").items() if key[0] in keep}
+    assert got == expected
+    assert len(expected) > 500
+
+
+def test_grouped_pool_orders_postings_added_out_of_order():
+    items = [("b", b"x", 3, 1.0, b""), ("a", b"y", 5, 2.0, b"5"), ("a", b"y", 1, 1.0, b"1"), ("a", b"x", 2, 1.0, b"")]
+    pool = words_index.TermGroupedPool()
+    for item in items:
+        pool.add(item)
+    assert list(pool.iter_postings()) == sorted(items)
+
+
+# ------------------------------------------------------------------ exact arrays
+
+
+def _brute_positions(corpus: str, term: str) -> list[int]:
+    found, start = [], corpus.find(term)
+    while start != -1:
+        found.append(start)
+        start = corpus.find(term, start + 1)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="法治律顾问a1。\x00", max_size=40), min_size=1, max_size=6))
+def test_pair_index_finds_every_occurrence(tmp_path_factory, reports):
+    corpus = "".join(r.replace("\x00", "") + "\x00" for r in reports)
+    code_points = np.frombuffer(corpus.encode("utf-32-le"), dtype="<u4")
+    arrays = build_exact_arrays(code_points)
+    folder = tmp_path_factory.mktemp("exact")
+    ExactIndex.save(folder, arrays)
+    unit_start = np.array([0, len(corpus)], dtype=np.int64)
+    index = ExactIndex(folder, unit_start, np.array([len(corpus)]), np.array([0], dtype=np.int32), np.array([0]), 1)
+    for term in ["法", "律", "a", "法治", "顾问", "律顾问", "法治律", "1。", "。法", "问问"]:
+        assert index.occurrences(term).tolist() == _brute_positions(corpus, term), term
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.text(alphabet="法治律顾问a1", max_size=12), min_size=1, max_size=8),
+    st.lists(st.booleans(), min_size=8, max_size=8),
+    st.lists(st.tuples(st.integers(0, 8), st.text(alphabet="法治律顾问b2", max_size=12)), max_size=4),
+)
+def test_merged_update_equals_a_fresh_build(old_reports, keep, additions):
+    def corpus_of(texts):
+        joined = "".join(t + "\x00" for t in texts)
+        return np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
+
+    old_starts = np.cumsum([0] + [len(t) + 1 for t in old_reports[:-1]]).astype(np.int64)
+    old = build_exact_arrays(corpus_of(old_reports))
+    # The new corpus: kept old reports in their order, additions slotted in.
+    layout: list[tuple[int | None, str]] = []
+    for ordinal, text in enumerate(old_reports):
+        layout += [(None, added) for slot, added in additions if slot == ordinal]
+        if keep[ordinal]:
+            layout.append((ordinal, text))
+    layout += [(None, added) for slot, added in additions if slot >= len(old_reports)]
+    new_start = np.full(len(old_reports), -1, dtype=np.int64)
+    added, position = [], 0
+    for ordinal, text in layout:
+        if ordinal is None:
+            added.append((position, corpus_of([text])))
+        else:
+            new_start[ordinal] = position
+        position += len(text) + 1
+    from search_service.search import exact
+
+    fresh = build_exact_arrays(corpus_of([text for _, text in layout]))
+    for chunk in (exact._CHUNK, 3):  # small chunks: runs of a key span several
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(exact, "_CHUNK", chunk)
+            merged = update_exact_arrays(old, old_starts, len(corpus_of(old_reports)), new_start, added)
+        for name in ExactIndex.ARRAYS:
+            assert merged[name].tolist() == fresh[name].tolist(), name
+            assert merged[name].dtype == fresh[name].dtype, name
+
+
+def test_dense_and_argsort_builds_agree():
+    rng = np.random.default_rng(7)
+    cps = rng.integers(0, 40, 5000).astype(np.uint32) * np.uint32(1000)
+    cps[-1] = 0
+    alphabet = np.flatnonzero(np.bincount(cps)).astype(np.uint32)
+    dense, fallback = _build_dense(cps, alphabet), _build_argsort(cps)
+    for name in ExactIndex.ARRAYS:
+        assert dense[name].tolist() == fallback[name].tolist(), name
+
+
+def test_dense_build_is_chunked_without_seams(monkeypatch):
+    from search_service.search import exact
+
+    rng = np.random.default_rng(3)
+    cps = rng.integers(0, 6, 3001).astype(np.uint32)
+    cps[-1] = 0
+    whole = build_exact_arrays(cps)
+    monkeypatch.setattr(exact, "_CHUNK", 7)
+    for name, array in build_exact_arrays(cps).items():
+        assert array.tolist() == whole[name].tolist(), name
+
+
+# ------------------------------------------------------------------ traditional
+
+
+def test_characters_outside_the_table_are_never_converted():
+    table = changeable_characters()
+    sample = [chr(cp) for cp in range(0x4E00, 0x9FFF, 7)]
+    for ch in sample:
+        if not table[ord(ch)]:
+            assert to_simplified(ch) == ch, ch
+    assert table[ord("鎮")] and table[ord("學")] and not table[ord("镇")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="本鎮镇深入學学習习貫彻徹法治思想，著乾。abc", max_size=80))
+def test_skipping_conversion_never_misses_a_traditional_text(text):
+    if is_traditional(text, to_simplified(text)):
+        assert may_be_traditional(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本镇深入学习贯彻习近平法治思想，著力推进依法行政。" * 20, False),
+        ("本鎮深入學習貫徹習近平法治思想，著力推進依法行政。" * 20, True),
+    ],
+)
+def test_traditional_texts_are_still_found(text, expected):
+    from search_service.ingest.traditional import to_paragraphs
+
+    assert to_paragraphs(text)[1] is expected
+
+
+def test_sample_index_still_loads(sample_index):
+    generation = current_generation(sample_index)
+    assert generation is not None
+    assert len(load_reports(generation)) == 5

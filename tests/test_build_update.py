@@ -1,0 +1,235 @@
+"""`index update` reuses the live generation (parsed reports, normalised
+text, word-index documents) and still answers exactly as a full build of the
+same files: every file of the exact index is identical, and so are the live
+documents of the word index."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh.index import open_dir
+
+from search_service import store
+from search_service.indexing import build_index, update_index
+from search_service.model import SearchRequest
+from search_service.search import open_index, run_search
+from tests.conftest import SAMPLES
+
+QUERIES = ["法律顾问", "综合行政执法办公室", "八五普法", "法治 -顾问", "执法 OR 复议", "变体", "法", "新增条目"]
+# meta.json keys that differ between any two builds, or between a build and
+# an update, by nature (when, how long, from which files how).
+VOLATILE_META = {"built_at", "build_seconds", "source_dir"}
+
+
+def make_corpus(dest: Path, copies: int) -> Path:
+    dest.mkdir(parents=True)
+    for i in range(copies):
+        for sample in sorted(SAMPLES.glob("*.txt")):
+            text = sample.read_text("utf-8")
+            (dest / f"{sample.stem}-{i:03d}.txt").write_text(text + f"\n本报告为第{i}号变体。\n", "utf-8")
+    return dest
+
+
+def change_sources(source: Path) -> None:
+    """Every kind of change an update must handle."""
+    files = sorted(source.glob("*.txt"))
+    # changed content
+    for path in files[1:4]:
+        text = path.read_text("utf-8")
+        path.unlink()
+        path.write_text(text.replace("。", "。新增条目一项。", 1), "utf-8")
+    files[5].unlink()  # removed
+    (source / "zz-new.txt").write_text(files[7].read_text("utf-8") + "\n新增条目的报告。\n", "utf-8")  # added
+    # a copy of a file that sorts before it: a build keeps the first by
+    # source, so the copy now wins and the original becomes the duplicate
+    shutil.copyfile(files[9], source / "000-aaa-copy.txt")
+    files[10].rename(source / "renamed.txt")  # moved, same content
+    (source / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)  # a failure
+
+
+def word_documents(folder: Path) -> Counter[tuple[str, str, str, int]]:
+    """The live documents of a word index as (report, kind, word, count)
+    entries: what the index holds, whatever its segments and numbering."""
+    found: Counter[tuple[str, str, str, int]] = Counter()
+    with open_dir(str(folder)).searcher() as searcher:
+        reader = searcher.reader()
+        doc_report: dict[int, str] = {}
+        doc_kind: dict[int, str] = {}
+        for fieldname, target in (("report_id", doc_report), ("kind", doc_kind)):
+            for btext in reader.lexicon(fieldname):
+                for doc in reader.postings(fieldname, btext).all_ids():
+                    target[doc] = btext.decode("utf-8")
+        for btext in reader.lexicon("content"):
+            matcher = reader.postings("content", btext)
+            while matcher.is_active():
+                doc = matcher.id()
+                found[(doc_report[doc], doc_kind[doc], btext.decode("utf-8"), int(matcher.weight()))] += 1
+                matcher.next()
+    return found
+
+
+def assert_same_generation(updated: Path, fresh: Path) -> None:
+    for name in ("bi_keys.npy", "bi_offsets.npy", "bi_pos.npy", "texts.bin", "text_offsets.npy"):
+        assert (updated / name).read_bytes() == (fresh / name).read_bytes(), name
+    for name in ("units.npz", "reports.npz"):
+        with np.load(updated / name) as a, np.load(fresh / name) as b:
+            assert sorted(a.files) == sorted(b.files)
+            for key in a.files:
+                assert np.array_equal(a[key], b[key]), (name, key)
+    assert store.read_json(updated / "reports.json") == store.read_json(fresh / "reports.json")
+    meta_a, meta_b = store.read_json(updated / "meta.json"), store.read_json(fresh / "meta.json")
+    assert isinstance(meta_a, dict) and isinstance(meta_b, dict)
+    for key in set(meta_a) | set(meta_b):
+        if key not in VOLATILE_META:
+            assert meta_a.get(key) == meta_b.get(key), key
+    assert word_documents(updated / "whoosh") == word_documents(fresh / "whoosh")
+
+
+def answers(index_dir: Path) -> dict[str, tuple[int, int, list[str], dict]]:
+    index = open_index(index_dir)
+    out = {}
+    for q in QUERIES:
+        result = run_search(index, SearchRequest(q=q, per_page=100))
+        facets = {name: [(v.value, v.count) for v in values] for name, values in result.facets.items()}
+        out[q] = (result.total.reports, result.total.sections, [h.report_id for h in result.results], facets)
+    index.close()
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_update_answers_exactly_like_a_full_build(tmp_path, jobs):
+    source = make_corpus(tmp_path / "src", 14)  # 70 files: the worker pool
+    index_dir = tmp_path / "ix"
+    build_index(source, index_dir, jobs=jobs)
+    change_sources(source)
+    summary = update_index(source, index_dir, jobs=jobs)
+    assert summary.reused == 70 - 3 - 1 - 1  # changed, removed, renamed
+    assert summary.failed == 1
+    fresh_dir = tmp_path / "fresh"
+    fresh = build_index(source, fresh_dir, jobs=jobs)
+    assert (summary.reports, summary.sections, summary.skipped) == (fresh.reports, fresh.sections, fresh.skipped)
+    updated_gen, fresh_gen = store.current_generation(index_dir), store.current_generation(fresh_dir)
+    assert updated_gen is not None and fresh_gen is not None
+    assert_same_generation(updated_gen, fresh_gen)
+    assert answers(index_dir) == answers(fresh_dir)
+    assert answers(index_dir)["新增条目"][0] == 4
+
+    # and again on top of the updated generation
+    (source / "renamed.txt").unlink()
+    update_index(source, index_dir, jobs=jobs)
+    build_index(source, fresh_dir, jobs=jobs)
+    assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh_dir))
+
+
+def test_update_without_changes_reuses_everything(tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index(SAMPLES, index_dir, jobs=1)
+    before = answers(index_dir)
+    summary = update_index(SAMPLES, index_dir, jobs=1)
+    assert summary.reused == 5 and summary.indexed == 5
+    assert answers(index_dir) == before
+
+
+def test_update_of_an_index_in_an_older_format_parses_everything_again(tmp_path):
+    index_dir = tmp_path / "ix"
+    build_index(SAMPLES, index_dir, jobs=1)
+    meta_path = store.current_generation(index_dir) / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format_version"] = store.FORMAT_VERSION - 1
+    meta_path.write_text(json.dumps(meta))
+    summary = update_index(SAMPLES, index_dir, jobs=1)
+    assert summary.reused == 0 and summary.reports == 5
+    fresh = tmp_path / "fresh"
+    build_index(SAMPLES, fresh, jobs=1)
+    assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
+
+
+def _cli(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "search_service", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def test_update_killed_at_random_points_leaves_index_as_before(tmp_path):
+    source = make_corpus(tmp_path / "src", 14)
+    index_dir = tmp_path / "ix"
+    build_index(source, index_dir, jobs=2)
+    change_sources(source)
+    started = time.monotonic()
+    probe = tmp_path / "probe"
+    shutil.copytree(index_dir, probe, ignore=shutil.ignore_patterns(".lock"))
+    assert _cli("index", "update", "--source", str(source), "--index", str(probe)).wait() in (0, 3)
+    full = time.monotonic() - started
+    live = store.current_generation(index_dir)
+    before = answers(index_dir)
+    rng = random.Random(9)
+    for _ in range(6):
+        proc = _cli("index", "update", "--source", str(source), "--index", str(index_dir))
+        time.sleep(rng.uniform(0, full))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        current = store.current_generation(index_dir)
+        if current != live:  # killed after the switch: the new generation is complete
+            live, before = current, answers(index_dir)
+        assert answers(index_dir) == before
+    done = _cli("index", "update", "--source", str(source), "--index", str(index_dir))
+    assert done.wait() in (0, 3), done.stderr.read()  # 3: built, one file failed
+    assert not [p for p in os.listdir(index_dir) if p.startswith(store.BUILDING_PREFIX)]
+    fresh = tmp_path / "fresh"
+    build_index(source, fresh, jobs=1)
+    assert answers(index_dir) == answers(fresh)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_killed_build_leaves_no_worker_processes_behind(tmp_path):
+    """A build killed with SIGKILL takes its parsing workers (and their
+    forkserver) with it: they would otherwise wait for work forever."""
+    source = make_corpus(tmp_path / "src", 30)
+    proc = _cli("index", "build", "--source", str(source), "--index", str(tmp_path / "ix"))
+    helpers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        helpers = _children(proc.pid)
+        workers = set().union(*(_children(pid) for pid in helpers)) if helpers else set()
+        if workers:
+            helpers |= workers
+            break
+        time.sleep(0.05)
+    else:
+        pytest.skip("the build ended before its workers could be seen")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in helpers):
+        time.sleep(0.2)
+    alive = [pid for pid in helpers if Path(f"/proc/{pid}/stat").exists() and "Z" not in _state(pid)]
+    assert not alive
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
