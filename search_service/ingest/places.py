@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick_rs
+
 from search_service.ingest.gazetteer import Gazetteer, Place, gazetteer
 
 TITLE_WEIGHT = 10
@@ -55,26 +57,19 @@ class Places:
 
 
 @lru_cache(maxsize=1)
-def _names_by_first_char() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = defaultdict(list)
-    for name in gazetteer().names():
-        index[name[0]].append(name)
-    return {char: tuple(sorted(names, key=len, reverse=True)) for char, names in index.items()}
+@lru_cache(maxsize=4)
+def _automaton(min_length: int) -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...]]:
+    """Aho-Corasick over the gazetteer's names of at least min_length
+    characters: one pass over a text, however many names there are."""
+    names = tuple(sorted({name for name in gazetteer().names() if len(name) >= min_length}))
+    return ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest), names
 
 
 def find_names(text: str, min_length: int = 2) -> list[tuple[str, int, int]]:
-    """Gazetteer names in `text` as (name, start, end), longest at each place."""
-    index = _names_by_first_char()
-    found: list[tuple[str, int, int]] = []
-    position = 0
-    while position < len(text):
-        for name in index.get(text[position], ()):
-            if len(name) >= min_length and text.startswith(name, position):
-                found.append((name, position, position + len(name)))
-                position += len(name) - 1
-                break
-        position += 1
-    return found
+    """Gazetteer names in `text` as (name, start, end), longest at each place,
+    scanning left to right without overlaps."""
+    automaton, names = _automaton(min_length)
+    return [(names[i], start, end) for i, start, end in automaton.find_matches_as_indexes(text, overlapping=False)]
 
 
 def short_names_in(text: str) -> list[str]:

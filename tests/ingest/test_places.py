@@ -84,3 +84,28 @@ def test_county_written_before_town_in_body():
 @pytest.mark.parametrize("body", ["参观了城区公园", "和县域经济发展", "忠县"])
 def test_short_names_are_not_read_from_running_text(body):
     assert places(title="某镇报告", town="某镇", body=body) == Places()
+
+
+def _names_by_scanning(text: str, min_length: int) -> list[tuple[str, int, int]]:
+    """The rule find_names keeps, read plainly: at each position the longest
+    name starting there, then on after it."""
+    names = sorted((n for n in gazetteer().names() if len(n) >= min_length), key=len, reverse=True)
+    found, position = [], 0
+    while position < len(text):
+        name = next((n for n in names if text.startswith(n, position)), None)
+        if name:
+            found.append((name, position, position + len(name)))
+            position += len(name)
+        else:
+            position += 1
+    return found
+
+
+@pytest.mark.parametrize("min_length", [2, 3])
+def test_find_names_is_the_longest_name_at_each_place(min_length):
+    from search_service.ingest.places import find_names
+
+    sample = "在湛江市委、廉江市委的领导下，吉水镇与江西省吉水县、吉安市交流；重庆市黔江区黄溪镇，万盛经开区关坝镇。内蒙古自治区阿拉善盟阿拉善左旗"
+    texts = [sample, sample[::-1], sample * 3, "", "镇", "廉江廉江市市"]
+    for text in texts:
+        assert find_names(text, min_length) == _names_by_scanning(text, min_length), text
