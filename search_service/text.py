@@ -8,39 +8,50 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 # Step 3 of the rule: quotation and title marks are removed.
 QUOTE_MARKS = "“”‘’\"'「」『』《》〈〉"
 
 
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, int | None]:
-    """Steps 2-4 of the rule as one str.translate table: whitespace and
-    quote marks removed, Latin capitals lower-cased (only Latin: Greek and
-    Cyrillic stay as they are)."""
-    table: dict[int, int | None] = {ord(c): None for c in QUOTE_MARKS}
-    for cp in range(sys.maxunicode + 1):
+class _FoldTable(dict):
+    """Steps 2-4 of the rule as a str.translate table: whitespace and quote
+    marks removed, Latin capitals lower-cased (only Latin: Greek and Cyrillic
+    stay as they are).
+
+    Filled one character at a time on first sight (every character maps to
+    something, itself at least), so no process pays for all of Unicode up
+    front (about 0.1-0.6 s, on gunicorn's first request) and translate finds
+    each character without a failed lookup. Values depend only on the
+    character, so sharing the table between threads is safe."""
+
+    def __missing__(self, cp: int) -> int | None:
         c = chr(cp)
-        if c.isspace():
-            table[cp] = None
+        folded: int | None = cp
+        if c in QUOTE_MARKS or c.isspace():
+            folded = None
         elif c.isupper() and "LATIN" in unicodedata.name(c, ""):
             low = c.lower()
             if len(low) == 1:
-                table[cp] = ord(low)
-    return table
+                folded = ord(low)
+        self[cp] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
 
 
 def normalize(text: str) -> str:
     """The contract's normalisation: NFKC, no whitespace, no quote marks,
     Latin lower-case. A report mentions a term when normalize(term) is a
     substring of normalize(report text)."""
-    return unicodedata.normalize("NFKC", text).translate(_fold_table())
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -51,19 +62,107 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     combining marks): for the scripts reports are written in this equals
     NFKC of the whole text, which a property test checks.
     """
-    out: list[str] = []
-    origin: list[int] = []
-    i = 0
+    norm, origin = normalize_with_origin(text)
+    return norm, origin.tolist()
+
+
+# What normalize() makes of each character of the BMP, learnt on first sight:
+# the one character it becomes, or _DELETED (it becomes nothing), or _OTHER
+# (it becomes several, or is a combining mark: see _OTHER_CHARS), or _UNKNOWN.
+_BMP = 0x10000
+_UNKNOWN = 0xFFFFFFFD
+_OTHER = 0xFFFFFFFE
+_DELETED = 0xFFFFFFFF
+_CHAR_TABLE = np.full(_BMP, _UNKNOWN, dtype=np.uint32)
+_OTHER_CHARS: dict[int, tuple[bool, str]] = {}  # code point -> (is combining, normalize(char))
+_chars_lock = threading.Lock()
+
+
+def _char_facts(c: str) -> tuple[bool, str]:
+    return unicodedata.combining(c) != 0, normalize(c)
+
+
+def _learn_characters(code_points: np.ndarray) -> None:
+    with _chars_lock:
+        for cp in np.unique(code_points).tolist():
+            if _CHAR_TABLE[cp] != _UNKNOWN:
+                continue
+            combining, folded = _char_facts(chr(cp))
+            if combining or len(folded) > 1:
+                _OTHER_CHARS[cp] = (combining, folded)
+                _CHAR_TABLE[cp] = _OTHER
+            else:
+                _CHAR_TABLE[cp] = ord(folded) if folded else _DELETED
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _from_code_points(code_points: np.ndarray) -> str:
+    return code_points.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def normalize_with_origin(text: str) -> tuple[str, np.ndarray]:
+    """normalize_with_offsets with the origins as an int64 array, computed
+    with array operations: each character is a table lookup. Characters that
+    become several (… becomes ...), combining marks and characters beyond the
+    BMP take a slower path. The result is the same as the one-cluster-at-a-time
+    definition, which a property test checks."""
     n = len(text)
+    if n == 0:
+        return "", np.zeros(0, dtype=np.int64)
+    cps = _code_points(text)
+    if int(cps.max()) >= _BMP:
+        return _normalize_clusters(text, [_char_facts(c) for c in text])
+    mapped = _CHAR_TABLE[cps]
+    unknown = mapped == _UNKNOWN
+    if unknown.any():
+        _learn_characters(cps[unknown])
+        mapped = _CHAR_TABLE[cps]
+    other = np.flatnonzero(mapped == _OTHER)
+    if len(other) == 0:
+        kept = mapped != _DELETED
+        if kept.all():
+            return _from_code_points(mapped), np.arange(n, dtype=np.int64)
+        return _from_code_points(mapped[kept]), np.flatnonzero(kept)
+    other_facts = [_OTHER_CHARS[cp] for cp in cps[other].tolist()]
+    if any(combining for combining, _ in other_facts):
+        facts = [
+            _OTHER_CHARS[cp] if m == _OTHER else (False, "" if m == _DELETED else chr(m))
+            for cp, m in zip(cps.tolist(), mapped.tolist(), strict=True)
+        ]
+        return _normalize_clusters(text, facts)
+    # Some characters become several (… becomes ...): lay them out by length.
+    length = (mapped != _DELETED).astype(np.int64)
+    pieces = [folded for _, folded in other_facts]
+    length[other] = [len(piece) for piece in pieces]
+    out_start = np.cumsum(length) - length
+    out = np.empty(int(out_start[-1] + length[-1]), dtype=np.uint32)
+    single = length == 1
+    out[out_start[single]] = mapped[single]
+    for start, piece in zip(out_start[other].tolist(), pieces, strict=True):
+        out[start : start + len(piece)] = _code_points(piece)
+    return _from_code_points(out), np.repeat(np.arange(n, dtype=np.int64), length)
+
+
+def _normalize_clusters(text: str, facts: list[tuple[bool, str]]) -> tuple[str, np.ndarray]:
+    """The definition, given each character's (is combining, normalize(char)):
+    a base character and the combining marks after it are normalised as one
+    piece, attributed to the base character."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    n = len(text)
+    i = 0
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(text[j]):
+        while j < n and facts[j][0]:
             j += 1
-        folded = normalize(text[i:j])
-        out.append(folded)
-        origin.extend([i] * len(folded))
+        piece = facts[i][1] if j == i + 1 else normalize(text[i:j])
+        pieces.append(piece)
+        origin.extend([i] * len(piece))
         i = j
-    return "".join(out), origin
+    return "".join(pieces), np.array(origin, dtype=np.int64)
 
 
 _opencc_lock = threading.Lock()

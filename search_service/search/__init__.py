@@ -170,7 +170,6 @@ def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | N
 def _hit(
     index: OpenIndex, parsed: ParsedQuery, ordinal: int, score: float, shown_units: np.ndarray, snippet_limit: int
 ) -> ReportHit:
-    report = index.report(ordinal)
     terms = parsed.positive_terms
     mentions = {}
     for term in terms:
@@ -179,15 +178,15 @@ def _hit(
         count = int(hits.counts[i]) if i < len(hits.reports) and hits.reports[i] == ordinal else 0
         mentions[term.shown] = count
     norm_terms = [t.norm for t in terms]
-    sections = []
-    units = index.units_of(ordinal)
-    for unit, section, (_, raw) in zip(units, report.sections, report.searchable_units(), strict=True):
-        if not shown_units[unit]:
-            continue
-        shown = snippets(raw, norm_terms, snippet_limit)
-        if shown:
-            sections.append(SectionHit(kind=section.kind, heading=section.heading, snippets=shown))
     rec = index.records[ordinal]
+    sections = []
+    units = shown_units[int(index.units.first_of_report[ordinal]) : int(index.units.first_of_report[ordinal + 1])]
+    # Only the sections shown are read and searched for snippets.
+    for position in np.flatnonzero(units).tolist():
+        shown = snippets(index.searchable_text(ordinal, position), norm_terms, snippet_limit)
+        if shown:
+            section = rec["sections"][position]
+            sections.append(SectionHit(kind=section["kind"], heading=section["heading"], snippets=shown))
     return ReportHit(
         report_id=rec["report_id"],
         title=rec["title"],

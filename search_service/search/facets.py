@@ -44,8 +44,7 @@ def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
         if not wanted:
             masks[name] = None
             continue
-        values = index.reports.values[name]
-        lookup = {v: i for i, v in enumerate(values)}
+        lookup = index.reports.code_of[name]
         wanted_codes = np.array([lookup[w] for w in wanted if w in lookup], dtype=np.int32)
         masks[name] = np.isin(index.reports.codes[name], wanted_codes)
     return Filters(masks)
@@ -74,9 +73,11 @@ class PlaceFacet:
             return []
         values = index.reports.values[self.name]
         counts = np.bincount(codes, minlength=len(values))
-        nonzero = np.nonzero(counts)[0]
-        pairs = sorted(((values[i], int(counts[i])) for i in nonzero), key=lambda vc: (-vc[1], vc[0]))
-        return [FacetValue(v, c) for v, c in pairs]
+        nonzero = np.flatnonzero(counts)
+        # Most reports first, then by value: a sort over arrays, as a town
+        # facet can have a value for each of thousands of towns.
+        order = nonzero[np.lexsort((index.reports.ranks[self.name][nonzero], -counts[nonzero]))]
+        return [FacetValue(values[i], c) for i, c in zip(order.tolist(), counts[order].tolist(), strict=True)]
 
 
 class SectionFacet:
@@ -87,14 +88,13 @@ class SectionFacet:
     name = "section"
 
     def counts(self, index: OpenIndex, satisfied_units: np.ndarray, eligible: np.ndarray) -> list[FacetValue]:
-        units = np.nonzero(satisfied_units)[0]
-        out = []
-        for code, kind in enumerate(SECTION_KINDS):
-            of_kind = units[index.units.kind[units] == code]
-            reports = np.unique(index.units.report[of_kind])
-            count = int(eligible[reports].sum()) if len(reports) else 0
-            if count:
-                out.append(FacetValue(kind, count))
+        units = np.flatnonzero(satisfied_units)
+        kinds = len(SECTION_KINDS)
+        # One (report, kind) table instead of a sort per kind.
+        has = np.zeros(index.report_count * kinds, dtype=bool)
+        has[index.units.report[units].astype(np.int64) * kinds + index.units.kind[units]] = True
+        per_kind = (has.reshape(index.report_count, kinds) & eligible[:, None]).sum(axis=0)
+        out = [FacetValue(kind, int(per_kind[code])) for code, kind in enumerate(SECTION_KINDS) if per_kind[code]]
         return sorted(out, key=lambda fv: (-fv.count, SECTION_KINDS.index(str(fv.value))))
 
 

@@ -9,10 +9,13 @@ aims at TARGET characters.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
-from search_service.text import normalize_with_offsets
+import numpy as np
+
+from search_service.text import normalize_with_origin
 
 TARGET = 100
 MAX_LENGTH = 120
@@ -22,24 +25,41 @@ _CLAUSE_END = "，、：,:"
 
 def match_spans(text: str, norm_terms: list[str]) -> list[tuple[int, int]]:
     """Merged [start, end) spans of text covering every occurrence."""
-    norm, origin = normalize_with_offsets(text)
-    spans: list[tuple[int, int]] = []
-    for term in norm_terms:
-        if not term:
-            continue
-        start = norm.find(term)
+    norm, origin = normalize_with_origin(text)
+    spans, _ = _spans(norm, origin, [t for t in norm_terms if t], len(norm))
+    return spans
+
+
+def _spans(norm: str, origin: np.ndarray, terms: list[str], most: int) -> tuple[list[tuple[int, int]], int]:
+    """Merged spans (in the text as written) of the occurrences that start
+    before normalised index `known`, and known: the occurrences of each term
+    are looked for until `most` are found (a common term can occur hundreds
+    of times in a section, and a few snippets need the first ones)."""
+    known = len(norm)
+    found: list[tuple[int, int]] = []  # normalised index of each occurrence's first and last character
+    for term in terms:
+        end = known + len(term) - 1  # so that find looks at occurrences starting before known
+        start = norm.find(term, 0, end)
+        count = 0
         while start != -1:
-            end_norm = start + len(term) - 1
-            spans.append((origin[start], origin[end_norm] + 1))
-            start = norm.find(term, start + 1)
-    spans.sort()
+            if count == most:
+                known = start
+                break
+            found.append((start, start + len(term) - 1))
+            count += 1
+            start = norm.find(term, start + 1, end)
+    firsts = [first for first, _ in found if first < known]
+    if not firsts:
+        return [], known
+    lasts = [last for first, last in found if first < known]
+    spans = sorted(zip(origin[firsts].tolist(), (origin[lasts] + 1).tolist(), strict=True))
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
             merged.append((s, e))
-    return merged
+    return merged, known
 
 
 def _boundary_left(text: str, pos: int, limit: int) -> int:
@@ -75,8 +95,11 @@ def render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str
     """HTML of text[start:end] with <mark> around spans; all else escaped."""
     out = ["…" if start > 0 else ""]
     cursor = start
-    for s, e in spans:
-        if e <= start or s >= end:
+    # Spans are sorted and disjoint: begin at the last one starting at or before start.
+    for s, e in spans[max(0, bisect.bisect_right(spans, (start, start)) - 1) :]:
+        if s >= end:
+            break
+        if e <= start:
             continue
         s, e = max(s, start), min(e, end)
         out.append(html.escape(text[cursor:s]))
@@ -85,9 +108,11 @@ def render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str
     out.append(html.escape(text[cursor:end]))
     if end < len(text):
         out.append("…")
-    return _squash("".join(out))
+    snippet = "".join(out)
+    return _squash(snippet) if _SPACE.search(text, start, end) else snippet
 
 
+_SPACE = re.compile(r"\s")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f<])|(?<=[^\x00-\x7f]</mark>)\s+|\s+(?=<mark>[^\x00-\x7f])")
 
 
@@ -97,20 +122,45 @@ def _squash(snippet: str) -> str:
     return re.sub(r"\s+", " ", _CJK_GAP.sub("", snippet)).strip()
 
 
+# Occurrences are looked for a few at a time: a section can hold hundreds of
+# a common term, and three snippets need the first few.
+_FIRST_COUNT = 32
+
+
 def snippets(text: str, norm_terms: list[str], limit: int = 3) -> list[str]:
     """Up to `limit` snippets of text, each with every match in it marked."""
-    spans = match_spans(text, norm_terms)
-    result: list[str] = []
+    norm, origin = normalize_with_origin(text)
+    terms = [t for t in norm_terms if t]
+    most = _FIRST_COUNT
+    while True:
+        spans, known = _spans(norm, origin, terms, most)
+        windows = _windows(text, spans, limit)
+        if known == len(norm):
+            break
+        # Every occurrence that starts before text[origin[known]] is in
+        # spans (later ones start at or after it): a window ending before it
+        # shows all the occurrences it holds, and its first span has its
+        # full extent.
+        if len(windows) == limit and windows[-1][1] < int(origin[known]):
+            break
+        most *= 4
+    return [render(text, left, right, spans) for left, right in windows]
+
+
+def _windows(text: str, spans: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """The windows shown: around the first span, then the first span after
+    it, and so on."""
+    windows: list[tuple[int, int]] = []
     covered_until = -1
     for span in spans:
         if span[0] < covered_until:
             continue
         left, right = _window(text, span, max(covered_until, 0))
-        result.append(render(text, left, right, spans))
+        windows.append((left, right))
         covered_until = right
-        if len(result) >= limit:
+        if len(windows) >= limit:
             break
-    return result
+    return windows
 
 
 def mark_all(text: str, norm_terms: list[str], display: str | None = None) -> str:

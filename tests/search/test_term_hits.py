@@ -1,0 +1,56 @@
+"""Both ways of placing a term's occurrences in sections and reports give
+what the exact index itself answers."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+from search_service.search import open_index
+from search_service.text import normalize
+
+engine = importlib.import_module("search_service.search.engine")
+
+
+@pytest.fixture(scope="module")
+def index(sample_index):
+    return open_index(sample_index)
+
+
+def _terms(index) -> list[str]:
+    """Every character of the sample reports, and words, line-broken terms
+    and title words of several lengths."""
+    text = normalize("".join(index.unit_text(u) for u in range(index.unit_count)))
+    across_title_end = []  # pieces that end at, or cross, the end of a title
+    for ordinal in range(index.report_count):
+        preamble = normalize(index.searchable_text(ordinal, 0))
+        end = len(normalize(index.records[ordinal]["title"]))
+        across_title_end += [preamble[end - k : end + j] for k in (1, 2, 3) for j in (0, 1, 2)]
+    return (
+        sorted(set(text))
+        + across_title_end
+        + [
+            "法律顾问",
+            "综合行政执法办公室",
+            "八五普法",
+            "法治政府建设",
+            "年度",
+            "报告",
+            "2024",
+            text[:30],
+            "没有这个词",
+        ]
+    )
+
+
+@pytest.mark.parametrize("factor", [0, 10**9])
+def test_term_hits_equal_the_exact_index(index, monkeypatch, factor):
+    monkeypatch.setattr(engine, "_PER_SECTION_FACTOR", factor)
+    for term in _terms(index):
+        ours = index._term_hits(term)
+        theirs = index.exact.hits(term)
+        for name in ("reports", "counts", "units", "title_reports"):
+            assert np.array_equal(getattr(ours, name), getattr(theirs, name)), (term, name)
+            assert getattr(ours, name).dtype == np.int32
