@@ -193,6 +193,9 @@ def normalize_query_term(term: str) -> str:
 _DICT_RESOURCE = "domain_dict.txt"
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 ANALYZER_VERSION = "sswords-1"
+# Bump when normalize() changes: an index's texts were normalised by it, and
+# an update reuses them, so index and queries must agree on it.
+NORMALIZATION_VERSION = "fold-1"
 
 
 def domain_dictionary_text() -> str:
@@ -208,6 +211,7 @@ def tokenizer_identity() -> dict[str, str]:
     return {
         "tokenizer": f"jieba-{jieba.__version__}/{ANALYZER_VERSION}",
         "dictionary": f"domain_dict-{digest}",
+        "normalization": f"{NORMALIZATION_VERSION}/unicode-{unicodedata.unidata_version}",
     }
 
 

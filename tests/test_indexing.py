@@ -81,3 +81,20 @@ def test_rebuild_switches_current_atomically_and_keeps_one_live(tmp_path):
     assert first != second
     assert store.current_generation(index_dir).name == second
     assert os.path.isdir(index_dir / first)  # kept for readers still on it
+
+
+def test_index_normalised_another_way_is_refused_and_rebuilt_by_update(tmp_path):
+    """Queries are normalised now; an index whose texts were normalised by
+    another version must not answer (results would silently vanish)."""
+    index_dir = tmp_path / "ix"
+    build_index(SAMPLES, index_dir, jobs=1)
+    generation = store.current_generation(index_dir)
+    meta_path = generation / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["normalization"] = "fold-0/unicode-0"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(IndexIncompatible):
+        open_index(index_dir)
+    summary = update_index(SAMPLES, index_dir, jobs=1)
+    assert summary.reused == 0 and summary.indexed == 5  # parsed again, not reused
+    assert open_index(index_dir).meta["normalization"].startswith("fold-1/")
