@@ -11,10 +11,8 @@ facet count and the mentions must be equal.
 
 from __future__ import annotations
 
-import inspect
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -186,26 +184,12 @@ def _differences(world: World, request: SearchRequest) -> list[str]:
     return [f"{_describe(request)}: {line}" for line in out]
 
 
-@contextmanager
-def _without_snippets() -> Iterator[None]:
-    """Snippets are not what this test checks, and they cost the engine
-    about 14 ms a hit (normalize_with_offsets, one character at a time):
-    paging through every hit of every query would take minutes. They are
-    left out here, and kept in test_full_answers_with_snippets_match."""
-    import search_service.search as search
-
-    with pytest.MonkeyPatch.context() as patch:
-        if inspect.isfunction(getattr(search, "snippets", None)):
-            patch.setattr(search, "snippets", lambda *args, **kwargs: [])
-        yield
-
-
-def _check(world: World, requests: list[SearchRequest], at_least: int, snippets: bool = False) -> None:
+def _check(world: World, requests: list[SearchRequest], at_least: int) -> None:
+    """Every request through the unmodified engine, snippets included."""
     assert len(requests) >= at_least
     differences: list[str] = []
-    with nullcontext() if snippets else _without_snippets():
-        for request in requests:
-            differences.extend(_differences(world, request))
+    for request in requests:
+        differences.extend(_differences(world, request))
     # Wrong result sets first: a facet off by the same reports says less.
     order = ("reports:", "total:", "mentions", "facet")
     differences.sort(key=lambda line: next((i for i, key in enumerate(order) if key in line), len(order)))
@@ -463,7 +447,7 @@ def test_full_answers_with_snippets_match(world: World) -> None:
         q = maker.substring(maker.rng.randint(4, 8))
         if len(brute.evaluate(SearchRequest(q=q)).report_ids) <= 10:
             requests.append(SearchRequest(q=q))
-    _check(world, requests, at_least=15, snippets=True)
+    _check(world, requests, at_least=15)
 
 
 def test_corpus_is_deterministic_for_a_seed(tmp_path: Path) -> None:
