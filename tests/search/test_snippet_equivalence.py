@@ -6,31 +6,19 @@ from __future__ import annotations
 
 import html
 import importlib
-import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search_service.search.snippets import _squash, _window, mark_all, match_spans, snippets
-from search_service.text import normalize
+from tests.search.test_fast_normalisation import _by_cluster
 
 # The module, not the function of the same name that search/__init__.py exports.
 snippets_module = importlib.import_module("search_service.search.snippets")
 
 
 def _plain_spans(text: str, norm_terms: list[str]) -> list[tuple[int, int]]:
-    norm: list[str] = []
-    origin: list[int] = []
-    i = 0
-    while i < len(text):
-        j = i + 1
-        while j < len(text) and unicodedata.combining(text[j]):
-            j += 1
-        folded = normalize(text[i:j])
-        norm.append(folded)
-        origin.extend([i] * len(folded))
-        i = j
-    joined = "".join(norm)
+    joined, origin = _by_cluster(text)
     spans = []
     for term in norm_terms:
         if not term:
