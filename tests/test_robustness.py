@@ -259,3 +259,48 @@ def test_build_failing_to_write_leaves_index_as_before(tmp_path):
     assert again.returncode == 0, again.stderr
     assert answers(index_dir)["变体"][0] == 20
     assert not [p for p in index_dir.iterdir() if p.name.startswith(".building")]
+
+
+TRAVERSALS = [
+    "/api/v1/reports/../../setup.cfg",
+    "/api/v1/reports/..%2F..%2Fsetup.cfg",
+    "/api/v1/reports/%2e%2e%2f%2e%2e%2fsetup.cfg",
+    "/reports/..%2F..%2Fsetup.cfg",
+    "/reports/..%2F..%2Fsetup.cfg/source",
+    "/reports/%2e%2e/source",
+    "/reports/....//....//setup.cfg/source",
+    "/assets/../../setup.cfg",
+    "/assets/..%2F..%2Fsetup.cfg",
+    "/api/docs/..%2F..%2F..%2Fsetup.cfg",
+    "/reports/%00/source",
+]
+
+
+@pytest.mark.parametrize("url", TRAVERSALS)
+def test_no_id_or_path_reaches_a_file_outside_the_index(client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404), (url, response.status_code)
+    assert b"search_service" not in response.data and b"install_requires" not in response.data
+
+
+def test_a_stored_source_outside_the_folder_is_never_served(tmp_path):
+    """Even an index whose record names a path outside the source folder
+    (../../setup.cfg) gives no download of it."""
+    from dataclasses import replace
+
+    from search_service import create_app
+    from search_service.config import PROJECT_ROOT, Settings
+    from search_service.indexing import load_reports, write_generation
+
+    index_dir = tmp_path / "ix"
+    build_index(SAMPLES, index_dir, jobs=1)
+    report = load_reports(store.current_generation(index_dir))[0]
+    escaped = "../" * 12 + str(PROJECT_ROOT / "setup.cfg").lstrip("/")
+    folder = index_dir / "gen-hostile"
+    write_generation(folder, [replace(report, report_id="escape0000000001", source=escaped)], {"source": "test"})
+    store.switch_current(index_dir, folder)
+    client = create_app(Settings(index_dir=index_dir, source_dir=SAMPLES)).test_client()
+    page = client.get("/reports/escape0000000001", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and b"/source" not in page.data
+    download = client.get("/reports/escape0000000001/source")
+    assert download.status_code == 404 and b"install_requires" not in download.data
