@@ -24,6 +24,9 @@ EXIT_PARTIAL = 3
 EXIT_LOCKED = 75
 
 
+log = logging.getLogger("search_service.cli")
+
+
 def _settings() -> Settings:
     return Settings.from_env()
 
@@ -136,17 +139,27 @@ def _run_build(
     data = summary.as_dict()
     if report_file is not None:
         report_file.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # Through logging, so cron's mail and log files carry timestamps. Failed
+    # and skipped files are always told (nothing disappears silently); the
+    # summary only with -v, so a clean run prints nothing.
     for problem in summary.problems:
         if problem.kind == "failed":
-            click.echo(f"search-service: failed: {problem.source}: {problem.reason}", err=True)
-        elif verbose:
-            click.echo(f"search-service: skipped: {problem.source}: {problem.reason}", err=True)
-    if verbose:
-        click.echo(
-            f"{kind}: {summary.indexed} indexed, {summary.skipped} skipped, {summary.failed} failed "
-            f"of {summary.seen} files ({summary.reused} unchanged); {summary.reports} reports, "
-            f"{summary.sections} sections in {summary.seconds:.1f} s -> {settings.index_dir / summary.generation}"
-        )
+            log.error("failed: %s: %s", problem.source, problem.reason)
+        else:
+            log.warning("skipped: %s: %s", problem.source, problem.reason)
+    log.info(
+        "%s: %d indexed, %d skipped, %d failed of %d files (%d unchanged); %d reports, %d sections in %.1f s -> %s",
+        kind,
+        summary.indexed,
+        summary.skipped,
+        summary.failed,
+        summary.seen,
+        summary.reused,
+        summary.reports,
+        summary.sections,
+        summary.seconds,
+        settings.index_dir / summary.generation,
+    )
     if summary.failed:
         sys.exit(EXIT_PARTIAL)
 

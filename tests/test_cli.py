@@ -74,3 +74,23 @@ def test_build_of_missing_source_fails_with_1(runner, tmp_path):
         main, ["index", "build", "--source", str(tmp_path / "nothing"), "--index", str(tmp_path / "ix")]
     )
     assert result.exit_code == 1
+
+
+def test_build_tells_skipped_files_by_default_with_timestamps(tmp_path):
+    """Nothing disappears silently: a non-report is named, with a timestamp,
+    even without -v; a clean build prints nothing."""
+    import re
+    import shutil
+
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    (source / "news.txt").write_text(
+        "吉水镇召开2024年法治建设工作会议\n\n3月5日上午，吉水镇召开法治建设工作会议，镇党委书记出席会议并讲话。\n",
+        "utf-8",
+    )
+    run = [sys.executable, "-m", "search_service", "index", "build", "--index", str(tmp_path / "ix")]
+    done = subprocess.run([*run, "--source", str(source)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout == ""
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S* WARNING .*skipped: news\.txt: ", done.stderr, re.M)
+    clean = subprocess.run([*run, "--source", str(SAMPLES)], capture_output=True, text=True, timeout=300)
+    assert clean.returncode == 0 and clean.stdout == "" and clean.stderr == ""
