@@ -147,39 +147,53 @@ def update_exact_arrays(
     old_offsets = np.asarray(old["bi_offsets"])
     old_pos = old["bi_pos"]
     add_keys, add_pos = _added_pairs(added)
-    union = np.union1d(old_keys, add_keys)
-    # The old lists, moved: every kept report shifts as one block; a dropped
-    # one's positions become negative. 32-bit arithmetic when it suffices.
+    # The old lists, moved: every kept report shifts as one block and kept
+    # reports keep their order, so each key's run stays sorted; a dropped
+    # report's positions become negative and are filtered out.
     new_length = max([int(s) + len(c) for s, c in added] + [0])
     wide = max(old_length, new_length, int(new_start.max(initial=0)) + old_length) >= 2**31 - 1
     dtype = np.int64 if wide else np.int32
     old_starts = np.asarray(old_report_start, dtype=np.int64)
     shift = np.where(new_start >= 0, new_start - old_starts, -(old_length + 1)).astype(dtype)
     moved = np.repeat(shift, np.diff(np.append(old_starts, old_length)))
-    rank = np.searchsorted(union, old_keys).astype(np.uint64)
-    entries = np.empty(len(old_pos), dtype=np.uint64)
+    kept_pos = np.empty(len(old_pos), dtype=np.uint32)
     kept = 0
+    dropped_per_key = np.zeros(len(old_keys), dtype=np.int64)
     for lo in range(0, len(old_pos), _CHUNK):
         part = np.asarray(old_pos[lo : lo + _CHUNK]).astype(dtype)
         part += moved[part]
         keep = part >= 0
-        # the key of each position: runs of the offsets that meet this chunk
-        first_key = int(np.searchsorted(old_offsets, lo, side="right")) - 1
-        last_key = int(np.searchsorted(old_offsets, lo + len(part) - 1, side="right")) - 1
-        bounds = np.clip(old_offsets[first_key : last_key + 2], lo, lo + len(part))
-        key_rank = np.repeat(rank[first_key : last_key + 1], np.diff(bounds))
-        chunk = (key_rank[keep] << np.uint64(32)) | part[keep].astype(np.uint64)
-        entries[kept : kept + len(chunk)] = chunk
+        dropped = np.flatnonzero(~keep) + lo  # few: the changed and removed reports' old text
+        if len(dropped):
+            keys_of_dropped = np.searchsorted(old_offsets, dropped, side="right") - 1
+            dropped_per_key += np.bincount(keys_of_dropped, minlength=len(old_keys))
+        chunk = part[keep]
+        kept_pos[kept : kept + len(chunk)] = chunk
         kept += len(chunk)
     del moved
-    entries = entries[:kept]
-    fresh = (np.searchsorted(union, add_keys).astype(np.uint64) << np.uint64(32)) | add_pos.astype(np.uint64)
-    fresh.sort()
-    entries = np.insert(entries, np.searchsorted(entries, fresh), fresh)
-    positions, first_index, numbers = _group(entries)
+    kept_pos = kept_pos[:kept]
+    # Runs of the union of old and added keys: the kept old positions, with
+    # the added ones inserted where they belong in their key's sorted run.
+    union = np.union1d(old_keys, add_keys)
+    union_kept = np.zeros(len(union), dtype=np.int64)
+    union_kept[np.searchsorted(union, old_keys)] = np.diff(old_offsets) - dropped_per_key
+    kept_offsets = np.concatenate(([0], np.cumsum(union_kept)))
+    order = np.lexsort((add_pos, add_keys))
+    add_keys, add_pos = add_keys[order], add_pos[order].astype(np.uint32)
+    add_rank = np.searchsorted(union, add_keys)
+    insert_at = np.empty(len(add_pos), dtype=np.int64)
+    run_starts = np.flatnonzero(np.diff(add_rank, prepend=-1))
+    run_ends = np.append(run_starts[1:], len(add_rank)) if len(add_rank) else run_starts
+    for a, b in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
+        rank = int(add_rank[a])
+        lo, hi = int(kept_offsets[rank]), int(kept_offsets[rank + 1])
+        insert_at[a:b] = np.searchsorted(kept_pos[lo:hi], add_pos[a:b]) + lo
+    positions = np.insert(kept_pos, insert_at, add_pos)
+    per_key = union_kept + np.bincount(add_rank, minlength=len(union))
+    present = per_key > 0
     return {
-        "bi_keys": union.astype(np.int64)[numbers],
-        "bi_offsets": np.append(first_index, len(positions)).astype(np.int64),
+        "bi_keys": union.astype(np.int64)[present],
+        "bi_offsets": np.concatenate(([0], np.cumsum(per_key[present]))).astype(np.int64),
         "bi_pos": positions,
     }
 
