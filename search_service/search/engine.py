@@ -52,13 +52,6 @@ class UnitArrays:
 _PER_SECTION_FACTOR = 4
 
 
-def _distinct(sorted_values: np.ndarray) -> np.ndarray:
-    """The distinct values of a sorted array, as int32."""
-    keep = np.ones(len(sorted_values), dtype=bool)
-    np.not_equal(sorted_values[1:], sorted_values[:-1], out=keep[1:])
-    return sorted_values[keep].astype(np.int32)
-
-
 class OpenIndex:
     """A generation opened for reading. Immutable; safe across threads."""
 
@@ -142,18 +135,7 @@ class OpenIndex:
         found = self.exact.occurrences(norm_term)
         size = len(norm_term)
         if len(found) <= _PER_SECTION_FACTOR * self.unit_count:
-            # As ExactIndex.hits does: the section of each occurrence.
-            starts = found.astype(np.int64)
-            units = np.searchsorted(self.units.start, starts, side="right") - 1
-            reports = self.units.report[units]
-            counted = np.bincount(reports, minlength=self.report_count)
-            ids = np.flatnonzero(counted)
-            return TermHits(
-                reports=ids.astype(np.int32),
-                counts=counted[ids].astype(np.int32),
-                units=_distinct(units[starts + size <= self.units.end[units]]),
-                title_reports=_distinct(reports[starts + size <= self.reports.title_end[reports]]),
-            )
+            return self.exact.place(norm_term, found)
 
         # The index in `found` of the first occurrence at or after each
         # section start (the few starts are cast, not the many occurrences).

@@ -313,9 +313,14 @@ class ExactIndex:
         return starts
 
     def hits(self, term: str) -> TermHits:
+        return self.place(term, self.occurrences(term))
+
+    def place(self, term: str, occurrences: np.ndarray) -> TermHits:
+        """The sections and reports of the term's sorted occurrences, each
+        looked up on its own: the way for terms rarer than sections."""
         # Positions are sorted, so sections and reports come out sorted too:
         # runs replace np.unique's sort, and bincount counts per report.
-        starts = self.occurrences(term).astype(np.int64)
+        starts = occurrences.astype(np.int64)
         units = np.searchsorted(self._unit_start, starts, side="right") - 1
         reports = self._unit_report[units]
         per_report = np.bincount(reports, minlength=self._report_count) if len(reports) else np.zeros(0, np.int64)
