@@ -23,6 +23,22 @@ SORT_ORDERS: tuple[str, ...] = ("relevance", "year", "-year")
 
 PLACE_FIELDS: tuple[str, ...] = ("province", "city", "county", "town")
 
+# What a document is: an annual rule-of-law report, or another readable
+# document (a 工作要点, a news item) that is indexed but searched only on request.
+DOC_TYPES: tuple[str, ...] = ("annual_report", "other")
+DOC_TYPE_LABELS: dict[str, str] = {"annual_report": "年度报告", "other": "其他文件"}
+
+# The issuing unit's level: a 镇/乡/街道/苏木, a 县/区/旗/县级市, a 市/州/盟,
+# a 省/自治区, or a department (司法局, 市场监督管理局) of any of them.
+LEVELS: tuple[str, ...] = ("township", "county", "city", "province", "department")
+LEVEL_LABELS: dict[str, str] = {
+    "township": "乡镇街道",
+    "county": "县区",
+    "city": "市州",
+    "province": "省级",
+    "department": "部门",
+}
+
 
 @dataclass(frozen=True)
 class Section:
@@ -49,7 +65,7 @@ class Report:
     """One annual rule-of-law report as ingestion understood it."""
 
     report_id: str
-    title: str
+    title: str | None
     town: str | None
     county: str | None
     city: str | None
@@ -58,10 +74,23 @@ class Report:
     published: str | None
     source: str
     sections: list[Section] = field(default_factory=list)
-    is_report: bool = True
+    doc_type: str = "annual_report"
+    level: str | None = None
+    unit: str | None = None
+    url: str | None = None
     encoding: str | None = None
     format: str | None = None
     traditional: bool = False
+
+    @property
+    def is_report(self) -> bool:
+        return self.doc_type == "annual_report"
+
+    @property
+    def label(self) -> str:
+        """The title, or for a document without one a label composed from
+        unit, year and kind (大中街道 2025年 法治政府建设年度报告)."""
+        return display_label(self.title, self.unit, self.year, self.doc_type)
 
     def searchable_units(self) -> list[tuple[str, str]]:
         """(kind, raw text) of each section as matched by the "mentions" rule.
@@ -73,11 +102,20 @@ class Report:
         for position, section in enumerate(self.sections):
             head = section.heading
             if position == 0 and section.kind == "preamble":
-                head = self.title + "\n" + head
+                head = (self.title or "") + "\n" + head
             units.append((section.kind, head + "\n" + section.text))
         if not units or self.sections[0].kind != "preamble":
-            units.insert(0, ("preamble", self.title))
+            units.insert(0, ("preamble", self.title or ""))
         return units
+
+
+def display_label(title: str | None, unit: str | None, year: int | None, doc_type: str) -> str:
+    """What a page shows for a document: its title, else unit, year and kind."""
+    if title:
+        return title
+    kind = "法治政府建设年度报告" if doc_type == "annual_report" else "文件"
+    parts = [unit or "未知单位", f"{year}年" if year else "", kind]
+    return "".join(parts) + "（无标题）"
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def parse_document(document: RawDocument) -> Report:
     published = find_published(document.meta, texts[: header.body_start], signature.date)
     report = Report(
         report_id=report_id(title, sections),
-        title=title,
+        title=title or None,
         town=town,
         county=places.county,
         city=places.city,
@@ -107,7 +107,9 @@ def parse_document(document: RawDocument) -> Report:
         published=published,
         source=document.source,
         sections=sections,
-        is_report=is_report(title, sections),
+        doc_type="annual_report" if is_report(title, sections) else "other",
+        level="township" if town else None,
+        unit=town,
         encoding=document.encoding,
         format=document.format,
         traditional=traditional,
