@@ -110,6 +110,7 @@ def parse_document(document: RawDocument) -> Report:
         doc_type="annual_report" if is_report(title, sections) else "other",
         level="township" if town else None,
         unit=town,
+        url=document.meta.get("url"),
         encoding=document.encoding,
         format=document.format,
         traditional=traditional,
