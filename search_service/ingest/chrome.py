@@ -57,6 +57,24 @@ META_LABELS: dict[str, str | None] = {
     "主题词": None,
     "生效日期": None,
     "废止日期": None,
+    "生效时间": None,
+    "废止时间": None,
+    # A document's generation date (公文生成日期) is not its publication.
+    "公文生成日期": None,
+    "生成日期": None,
+    "发文日期": "written",
+    "信息时间": "published",
+    "字体大小": None,
+    "公开方式": None,
+    "公开范围": None,
+    "公开时限": None,
+    "制发机构": "issuer",
+    "发文机构": "issuer",
+    "组配分类": None,
+    "信息分类": None,
+    "信息类别": None,
+    "内容概述": None,
+    "关键词": None,
     # Traditional-character pages write the same labels.
     "發佈日期": "published",
     "發布日期": "published",
@@ -286,6 +304,20 @@ def crumb_title(line: str) -> str | None:
     return last
 
 
+# A value on the line after its label (发布日期： / 2024年04月06日 16:34).
+_MAX_VALUE_LINE = 40
+
+
+def _fields_with_next_line(line: str, following: str) -> list[tuple[str, str]]:
+    """A line's labelled fields; a last label left without a value takes
+    the next line as its value when that line is short and not a label."""
+    fields = meta_fields(line) or []
+    label_alone = fields and not fields[-1][1] and following and len(following) <= _MAX_VALUE_LINE
+    if label_alone and meta_fields(following) is None and "。" not in following:
+        fields[-1] = (fields[-1][0], following.strip())
+    return fields
+
+
 def capture_meta(lines: list[str]) -> dict[str, str]:
     """Metadata from the labelled chrome lines among `lines`: dates as
     YYYY-MM-DD, the rest as written; the last step of a breadcrumb as
@@ -296,7 +328,8 @@ def capture_meta(lines: list[str]) -> dict[str, str]:
     for position, line in enumerate(lines):
         if "crumb_title" not in meta and (title := crumb_title(line)) is not None:
             meta["crumb_title"] = title
-        for label, raw in meta_fields(line) or ():
+        following = lines[position + 1] if position + 1 < len(lines) else ""
+        for label, raw in _fields_with_next_line(line, following):
             key = "published" if label == DATE_TIME_LABEL else META_LABELS[label]
             if key is None:
                 continue

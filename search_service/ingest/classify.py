@@ -1,9 +1,15 @@
-"""Is this text an annual rule-of-law report at all?
+"""Is this text an annual rule-of-law report, or another document?
 
 Sites that publish reports also publish, under the same heading, policy
-explainers (政策解读), meeting news (召开…会议) and notices (通知). A report's
-title names its topic (法治, 依法行政) and what it is (报告, 情况, 总结), and
-its body has the parts a report has (measures, problems, plans).
+explainers (政策解读), work plans (工作要点, 实施方案), 政府信息公开 reports,
+meeting news (召开…会议) and notices (通知); 范文 sites publish templates
+with placeholders (xx镇, 20xx年). Every readable document is kept; this
+module only tells which kind it is, from its content:
+
+- a title, when there is one, says what the document is (a report's title
+  names its topic, 法治/依法行政, and what it is, 报告/情况/总结);
+- without a title, the opening says it (现将…法治政府建设…情况报告如下), and
+  the body has a report's parts (举措, 问题, 下一步) and its topic.
 """
 
 from __future__ import annotations
@@ -13,42 +19,125 @@ from collections.abc import Sequence
 
 from search_service.model import Section
 
+ANNUAL_REPORT = "annual_report"
+OTHER = "other"
+
 _TOPIC = re.compile(r"法治|法制|依法行政|依法治")
 _REPORT = re.compile(r"报告|情况|总结")
 # What a title says when the text is something else than a report.
 _NOT_REPORT = re.compile(r"解读|召开|会议|座谈|培训班|活动|新闻|动态|简讯|答记者问")
 _NOT_REPORT_END = re.compile(
-    r"(?:通知|公告|通告|决定|意见|方案|办法|规定|要点|计划|解读|批复|函)(?:[（(][^）)]*[）)])?$"
+    r"(?:通知|公告|通告|决定|意见|方案|办法|规定|要点|计划|解读|批复|函|规则|清单|指引|细则|倡议书|纲要|标准|目录)"
+    r"(?:[（(][^）)]*[）)])?$"
 )
+# Reports of another kind that a site may file next to the rule-of-law ones.
+_OTHER_REPORT = re.compile(r"信息公开|政务公开|政府工作报告|国民经济|预算|决算|审计|述职|述廉|统计公报")
 # News of a meeting that heard or discussed the report: 人大主席团听取…情况报告.
 _NEWS_VERB = re.compile(r"召开|举行|听取|审议|组织开展")
 # One leader's own report (党委书记…述法报告, 述职报告), not the town's.
 _PERSONAL_REPORT = re.compile(r"述法|述职|述责|述廉")
 # An infographic or explainer that names the report it is about: 图解：…报告.
-_NOT_REPORT_START = re.compile(r"^[【\[]?(?:图解|一图读懂|图说|解读|视频|动画)")
+_NOT_REPORT_START = re.compile(r"^[【\[]?(?:图解|一图读懂|图说|解读|视频|动画|政策解读|文字解读)")
 _REPORT_END = re.compile(r"(?:报告|情况|总结)(?:[（(][^）)]*[）)])?$")
 # "…工作总结及2024年工作计划" is the annual report with its plans: a title
 # that ends with a plan is a report when it reports (总结, 报告) first.
 _PLAN_END = re.compile(r"(?:计划|思路|打算|安排)$")
 _CITED = re.compile(r"《[^》]*》")
 REPORT_KINDS = frozenset({"measures", "problems", "plans", "leadership"})
-# Without a usable title, a text needs this many report-shaped parts.
-MIN_PARTS_WITHOUT_TITLE = 3
 MIN_TOPIC_MENTIONS = 3
+
+# --------------------------------------------------------------- templates
+
+# Placeholders of a template: xx镇, XX县, ××街道, 20xx年, *区, 某某镇 is a
+# real writer's anonymisation too, so it does not count.
+_PLACEHOLDER = re.compile(
+    r"(?:[xX×＊*]{1,3}|[ｘＸ]{1,3})(?:镇|乡|县|区|市|街道|村|社区|局|年|月|日|名|件|次|人|个|项|份|场|万|%)"
+    r"|20[xX×ｘＸ]{2}|\d[xX×]{1,2}[%次件人个项]"
+)
+MIN_PLACEHOLDERS = 3
+# A collection of model texts: 【5篇】, 第一篇：, 范文, 小编为大家整理.
+_COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七八九十]篇[:：]|范文|小编|供大家参考|仅展示\d+字")
+
+
+def is_template(text: str) -> bool:
+    """A template or a 范文 collection rather than one unit's report: it
+    writes placeholders where the unit's name and figures would be."""
+    return len(_PLACEHOLDER.findall(text)) >= MIN_PLACEHOLDERS or _COLLECTION.search(text[:2000]) is not None
+
+
+# ----------------------------------------------------------------- opening
+
+# The opening's own words for what the text is: 现将2024年度法治政府建设
+# 情况报告如下, 现将有关情况汇报如下, 总结如下.
+_REPORTS_BELOW = re.compile(r"(?:报告|汇报|总结|报送)如下|现报告如下|报告如下")
+_TOPIC_OPENING = re.compile(r"法治政府建设|法治建设|依法行政|法治.{0,6}工作|法治")
+# What other documents say they are: 制定本方案, 现解读如下, 现印发给你们.
+_OTHER_OPENING = re.compile(
+    r"制定本(?:方案|计划|要点|办法|规则|细则|意见|指引)|特制定|现解读如下|解读如下|现印发给你们|现予印发|"
+    r"请认真(?:贯彻|组织|抓好)|现将.{0,30}(?:印发|通知)|各位代表|现在，?我代表"
+)
+# The parts a report has, written as words where headings are not numbered.
+_PART_WORDS = (
+    re.compile(r"主要(?:举措|措施|做法|工作|成效)|工作(?:开展)?情况|取得的成效"),
+    re.compile(r"存在(?:的)?(?:主要)?(?:问题|不足)|问题和不足|短板"),
+    re.compile(r"下一步|下一年度|明年|(?:19|20)\d\d年(?:工作)?(?:计划|安排|打算|思路)"),
+    re.compile(r"第一责任人"),
+)
+MIN_PART_WORDS = 2
+
+
+def _opening_says_report(opening: str) -> bool:
+    return _REPORTS_BELOW.search(opening) is not None and _TOPIC_OPENING.search(opening) is not None
+
+
+def _part_words(body: str) -> int:
+    return sum(1 for pattern in _PART_WORDS if pattern.search(body))
+
+
+# ---------------------------------------------------------------- verdict
+
+
+def _title_verdict(title: str, kinds: set[str], opening: str, body: str) -> str | None:
+    """What the title says: a report, another document, or None when it
+    does not say (then the content decides)."""
+    reports_first = _PLAN_END.search(title) and re.search(r"总结|报告", _CITED.sub("", title))
+    if (_NOT_REPORT_END.search(title) and not reports_first) or _NOT_REPORT_START.search(title):
+        return OTHER
+    if _PERSONAL_REPORT.search(title) or _NEWS_VERB.search(title) or _OTHER_REPORT.search(title):
+        return OTHER
+    if _NOT_REPORT.search(title) and not _REPORT_END.search(title):
+        return OTHER
+    if _TOPIC.search(title) and _REPORT.search(title):
+        has_parts = bool(kinds) or _part_words(body) >= MIN_PART_WORDS or _opening_says_report(opening)
+        return ANNUAL_REPORT if has_parts else OTHER
+    return None
+
+
+def classify(title: str, opening: str, sections: Sequence[Section]) -> str:
+    """ "annual_report" for an annual rule-of-law report, else "other".
+
+    `title` is the report's title ("" when it has none), `opening` its first
+    paragraphs (a salutation and the preamble)."""
+    body = "\n".join(section.text for section in sections)
+    if is_template(title + "\n" + opening + "\n" + body):
+        return OTHER
+    kinds = {section.kind for section in sections} & REPORT_KINDS
+    if title:
+        verdict = _title_verdict(title, kinds, opening, body)
+        if verdict is not None:
+            return verdict
+    if _OTHER_OPENING.search(opening):
+        return OTHER
+    topic = len(_TOPIC.findall(opening + body))
+    if _opening_says_report(opening) and (kinds or _part_words(body) >= 1) and topic >= 1:
+        return ANNUAL_REPORT
+    if len(kinds) + _part_words(body) >= 3 and topic >= MIN_TOPIC_MENTIONS and _TOPIC_OPENING.search(opening):
+        return ANNUAL_REPORT
+    return OTHER
 
 
 def is_report(title: str, sections: Sequence[Section]) -> bool:
-    """True for an annual rule-of-law report, judged from title and parts."""
-    kinds = {section.kind for section in sections} & REPORT_KINDS
-    if title:
-        reports_first = _PLAN_END.search(title) and re.search(r"总结|报告", _CITED.sub("", title))
-        if (_NOT_REPORT_END.search(title) and not reports_first) or _NOT_REPORT_START.search(title):
-            return False
-        if _PERSONAL_REPORT.search(title) or _NEWS_VERB.search(title):
-            return False
-        if _NOT_REPORT.search(title) and not _REPORT_END.search(title):
-            return False
-        if _TOPIC.search(title) and _REPORT.search(title):
-            return bool(kinds)
-    text = "".join(section.text for section in sections)
-    return len(kinds) >= MIN_PARTS_WITHOUT_TITLE and len(_TOPIC.findall(text)) >= MIN_TOPIC_MENTIONS
+    """True for an annual rule-of-law report, judged from title and parts
+    (the opening taken from the preamble)."""
+    opening = sections[0].text[:600] if sections and sections[0].kind == "preamble" else ""
+    return classify(title, opening, sections) == ANNUAL_REPORT

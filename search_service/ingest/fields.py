@@ -68,7 +68,7 @@ def find_year(title: str, preamble: str, body: str) -> int | None:
 # ------------------------------------------------------------------- town
 
 # Township-level units as they close a name; the longest forms first.
-TOWN_SUFFIXES: tuple[str, ...] = ("街道办事处", "街道办", "街道", "镇", "乡")
+TOWN_SUFFIXES: tuple[str, ...] = ("街道办事处", "街道办", "街道", "镇", "乡", "苏木")
 _TOWN_SUFFIX = re.compile("|".join(TOWN_SUFFIXES))
 # What a town's name follows in a title or an issuer's name.
 _NAME_BOUNDARIES = re.compile(
@@ -85,13 +85,15 @@ NOT_TOWNS: frozenset[str] = frozenset(
 # Words for township units in general (某某县乡镇…), not a unit's name.
 GENERIC_UNITS: frozenset[str] = frozenset({"乡镇", "镇乡", "镇街", "街镇"})
 MIN_TOWN_NAME = 2
+# A two-character unit word leaves room for a one-character name: 辉苏木.
+LONG_SUFFIX_MIN_NAME = 1
 MAX_TOWN_NAME = 6
 # A 民族乡 or 民族镇 names its peoples too: 白银纳鄂伦春族乡, 兴隆达斡尔族锡伯族乡.
 MAX_ETHNIC_TOWN_NAME = 10
 ETHNIC_MARK = "族"
 # The body's own naming: a name that opens a sentence or precedes the unit's bodies.
 _BODY_TOWN = re.compile(
-    r"(?:^|[。，,；;：:\n])([\u4e00-\u9fff]{2,4}?(?:街道办事处|街道|镇|乡))"
+    r"(?:^|[。，,；;：:\n])([\u4e00-\u9fff]{2,4}?(?:街道办事处|街道|镇|乡|苏木))"
     r"(?=党委|党工委|人民政府|政府|办事处|坚持|始终|深入|全面|紧紧|认真|以|在|把|围绕|扎实|持续|积极)"
 )
 
@@ -136,7 +138,8 @@ def town_in_name(text: str, prefixes: Sequence[str] = ()) -> str | None:
         boundary = max((m.end() for m in _NAME_BOUNDARIES.finditer(segment)), default=0)
         segment = segment[boundary:]
         segment = _strip_prefixes(segment, prefixes)
-        if len(segment) < MIN_TOWN_NAME or segment + match.group() in NOT_TOWNS:
+        shortest = LONG_SUFFIX_MIN_NAME if match.group() == "苏木" else MIN_TOWN_NAME
+        if len(segment) < shortest or segment + match.group() in NOT_TOWNS:
             continue
         longest = MAX_ETHNIC_TOWN_NAME if segment.endswith(ETHNIC_MARK) else MAX_TOWN_NAME
         if len(segment) > longest:
@@ -186,7 +189,9 @@ _DATE_LINE = re.compile(
     rf"^[（(]?\s*((?:19|20)\d\d|[{DIGIT_CHARS}]{{4}})\s*年\s*([\d一二三四五六七八九十]{{1,3}})\s*月\s*"
     r"([\d一二三四五六七八九十]{1,3})\s*日\s*[）)]?$"
 )
-_HEADER_DATE = re.compile(r"(?:发布日期|发布时间|更新时间|时间|日期)\s*[:：\]】]\s*(.+)")
+_HEADER_DATE = re.compile(r"(?<![生成文印效止])(?:发布日期|发布时间|更新时间|信息时间|时间|日期)\s*[:：\]】]\s*(.+)")
+# A page header's "today" (2022年5月9日 星期一) is not the page's date.
+_TODAY = re.compile(r"星期[一二三四五六日天]|今天是")
 # A page's date alone on a line under the title: 2024-01-08, 2024/1/8, 2024.01.08.
 _BARE_DATE = re.compile(r"[\[【（(]?\s*(?:19|20)\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s*[\]】）)]?")
 
@@ -207,7 +212,7 @@ def date_line(line: str) -> str | None:
 def header_date(lines: Sequence[str]) -> str | None:
     """A 发布日期/时间 left in the header lines by a page we got as text,
     else a line there that is only a date."""
-    lines = [ascii_digits(line) for line in lines]
+    lines = [ascii_digits(line) for line in lines if not _TODAY.search(line)]
     for line in lines:
         match = _HEADER_DATE.search(line)
         if match is not None:

@@ -116,6 +116,10 @@ def gazetteer() -> Gazetteer:
         for place in places:
             if stem and place.county == name:
                 _add(stems, stem, place)
+    for written, official in _written_as().items():
+        if written not in by_name:
+            for place in by_name.get(official, []):
+                _add(by_name, written, place)
     short_names: dict[str, list[Place]] = {}
     for alias in _aliases():
         parent = by_code.get(alias["within"])
@@ -172,6 +176,16 @@ def county_stem(name: str) -> str | None:
     return None
 
 
-def _aliases() -> list[dict]:
+@lru_cache(maxsize=1)
+def _alias_data() -> dict:
     text = resources.files("search_service").joinpath("data").joinpath(_ALIASES_RESOURCE).read_text("utf-8")
-    return json.loads(text)["aliases"]
+    return json.loads(text)
+
+
+def _aliases() -> list[dict]:
+    return _alias_data()["aliases"]
+
+
+def _written_as() -> dict[str, str]:
+    """Former names and short forms -> the official name (禄丰县 -> 禄丰市)."""
+    return _alias_data().get("written_as", {})

@@ -5,10 +5,11 @@ The steps, each owned by its module:
     paragraphs (traditional -> simplified)  traditional
     -> title and where the body starts      title
     -> signature block at the end           signature
-    -> town, year, published                fields
+    -> year, published                      fields
     -> sections and their kinds             sections, headings
+    -> issuing unit, its level, its town    units
     -> county, city, province               places, gazetteer
-    -> is it a report at all                classify
+    -> annual report or another document    classify
 """
 
 from __future__ import annotations
@@ -18,22 +19,24 @@ import logging
 import re
 
 from search_service.errors import UnreadableFile
-from search_service.ingest.classify import is_report
+from search_service.ingest.classify import classify
 from search_service.ingest.document import RawDocument
-from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name, year_in_title
-from search_service.ingest.places import find_names, find_places, short_names_in
+from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name
+from search_service.ingest.gazetteer import gazetteer
+from search_service.ingest.places import Places, find_names, find_places, short_names_in
 from search_service.ingest.sections import split_sections
 from search_service.ingest.signature import find_signature, is_issuer_line
-from search_service.ingest.title import compact, find_header
-from search_service.ingest.traditional import to_paragraphs
+from search_service.ingest.title import compact, find_header, is_body_line, split_glued_title
+from search_service.ingest.traditional import Paragraph, to_paragraphs
+from search_service.ingest.units import CITY, COUNTY, DEPARTMENT, PROVINCE, TOWNSHIP, Unit, find_unit
 from search_service.model import Report, Section
 from search_service.text import normalize, to_simplified
 
 log = logging.getLogger(__name__)
 
 _CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-# Fewer Chinese characters than this in the report's body is no report text.
-MIN_BODY_CHINESE = 20
+# A text with fewer Chinese characters than this has no Chinese text to index.
+MIN_CHINESE = 1
 
 
 def report_id(title: str, sections: list[Section]) -> str:
@@ -62,20 +65,107 @@ def _town(title: str, issuers: list[str], body: str) -> str | None:
     return town_in_body(body)
 
 
-def parse_document(document: RawDocument) -> Report:
-    """Find a report's fields and sections in a read document.
+# A salutation above the report's text: 市委、市政府：, 中共红河州委、红河州人民政府:.
+_SALUTATION = re.compile(r"^[^。；;！？]{2,60}[:：]$")
+_ADDRESSEE = re.compile(r"委|政府|人大|常委会|主任|领导")
+# How much of the text after the salutation is its opening.
+OPENING_PARAGRAPHS = 2
+MAX_OPENING = 600
 
-    Raises UnreadableFile when the text has no Chinese report text at all."""
-    if len(_CHINESE.findall(document.text)) < MIN_BODY_CHINESE:
+
+def _unglue_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """A title run together with the first sentence (a document-sharing
+    site's copy) becomes a title line and a body line."""
+    for index, paragraph in enumerate(paragraphs[:3]):
+        if not is_body_line(paragraph.text):
+            continue
+        glued = split_glued_title(paragraph.text)
+        if glued is None:
+            return paragraphs
+        title, rest = glued
+        split = [Paragraph(title, title), Paragraph(rest, rest)]
+        return paragraphs[:index] + split + paragraphs[index + 1 :]
+    return paragraphs
+
+
+def _salutation_and_opening(body: list[Paragraph]) -> tuple[str, str]:
+    """The salutation line ("" when none) and the opening: the first
+    paragraphs after it, where the report says who it is and what it is."""
+    texts = [p.text for p in body]
+    salutation = ""
+    if texts and _SALUTATION.match(texts[0]) and _ADDRESSEE.search(texts[0]):
+        salutation, texts = texts[0], texts[1:]
+    return salutation, "\n".join(texts[:OPENING_PARAGRAPHS])[:MAX_OPENING]
+
+
+def _government_places(name: str, found: Places) -> Places | None:
+    """The places of the division `name` names (a unit's own name, or a
+    department's government), choosing among homonyms (鼓楼区) the one the
+    text's other evidence agrees with; None when the gazetteer does not
+    know it or cannot tell."""
+    gaz = gazetteer()
+    places = gaz.lookup(name) or gaz.lookup(to_simplified(name))
+    if not places:
+        return None
+    if len(places) > 1:
+        places = tuple(p for p in places if p.province == found.province and (not found.city or p.city == found.city))
+        if len(places) != 1:
+            return None
+    place = places[0]
+    return Places(county=place.county, city=place.city, province=place.province)
+
+
+def _department_government(name: str) -> str | None:
+    """The government a department belongs to, when its name starts with
+    one: 遂宁市司法局 -> 遂宁市; None for 县市场监督管理局."""
+    gaz = gazetteer()
+    for end in range(len(name) - 1, 1, -1):
+        if gaz.lookup(name[:end]):
+            return name[:end]
+    return None
+
+
+def _places_for_unit(unit: Unit, found: Places) -> Places:
+    """Places settled for the unit's level: a county, city or province is
+    its own place; a department has its government's; above county the
+    lower fields stay empty."""
+    level = unit.level
+    if level == DEPARTMENT and unit.name:
+        government = _department_government(unit.name)
+        if government is not None:
+            own = _government_places(government, found)
+            if own is not None:
+                return own
+        if unit.name.startswith("市"):
+            return Places(city=found.city, province=found.province)
+        return found
+    if level in (COUNTY, CITY, PROVINCE) and unit.name:
+        own = _government_places(unit.name, found)
+        if own is not None:
+            found = own
+    if level == CITY:
+        return Places(city=found.city, province=found.province)
+    if level == PROVINCE:
+        municipality = found.city if found.city == found.province else None
+        return Places(city=municipality, province=found.province)
+    return found
+
+
+def parse_document(document: RawDocument) -> Report:
+    """Find a report's fields and sections in a read document. Every
+    document with Chinese text gives a Report; one that is not an annual
+    rule-of-law report gets doc_type "other".
+
+    Raises UnreadableFile when the text has no Chinese text at all."""
+    if len(_CHINESE.findall(document.text)) < MIN_CHINESE:
         raise UnreadableFile(document.source, "no Chinese text")
     paragraphs, traditional = to_paragraphs(document.text)
+    paragraphs = _unglue_title(paragraphs)
     texts = [p.text for p in paragraphs]
     header = find_header(texts, document.meta)
     signature = find_signature(texts[header.body_start :])
     body = paragraphs[header.body_start : header.body_start + signature.start]
     body_text = "\n".join(p.text for p in body)
-    if len(_CHINESE.findall(body_text)) < MIN_BODY_CHINESE:
-        raise UnreadableFile(document.source, "no report text after the title")
     title = to_simplified(header.title) if traditional else header.title
     meta_issuer = document.meta.get("issuer", "")
     # An office's name standing alone above the title: the site's name of a
@@ -83,18 +173,29 @@ def parse_document(document: RawDocument) -> Report:
     header_issuers = [
         line for line in texts[: header.body_start] if is_issuer_line(line) and compact(line) not in header.title
     ]
-    issuers = [to_simplified(meta_issuer) if traditional else meta_issuer, *signature.issuers, *header_issuers]
+    issuers = [*signature.issuers, to_simplified(meta_issuer) if traditional else meta_issuer, *header_issuers]
     issuers = [issuer for issuer in issuers if issuer]
+    salutation, opening = _salutation_and_opening(body)
 
-    preamble_guess = body[0].text if body else ""
-    year = year_in_title(title)
-    if year is None:
-        year = find_year(title, preamble_guess, body_text)
+    year = find_year(title, opening, body_text)
     sections = split_sections(body, year)
-    town = _town(title, issuers, body_text)
-    places = find_places(
-        title=title, town=town, issuers=issuers, index_number=document.meta.get("index_number"), body=body_text
+    prefixes = _prefix_names("|".join([title, *issuers, opening[:200]]))
+    addressed = [name for name, _, _ in find_names(salutation)]
+    unit = find_unit(
+        title=title, opening=opening, issuers=issuers, body=body_text, prefixes=prefixes, exclude=addressed
     )
+    if unit.level is None:
+        town = _town(title, issuers, body_text)
+        unit = Unit(TOWNSHIP, town, town) if town else unit
+    town = unit.town if unit.level in (TOWNSHIP, DEPARTMENT) else None
+    found = find_places(
+        title=title,
+        town=town,
+        issuers=[*issuers, salutation, unit.name or ""],
+        index_number=document.meta.get("index_number"),
+        body=body_text,
+    )
+    places = _places_for_unit(unit, found)
     published = find_published(document.meta, texts[: header.body_start], signature.date)
     report = Report(
         report_id=report_id(title, sections),
@@ -107,13 +208,13 @@ def parse_document(document: RawDocument) -> Report:
         published=published,
         source=document.source,
         sections=sections,
-        doc_type="annual_report" if is_report(title, sections) else "other",
-        level="township" if town else None,
-        unit=town,
+        doc_type=classify(title, "\n".join(filter(None, (salutation, opening))), sections),
+        level=unit.level,
+        unit=unit.name,
         url=document.meta.get("url"),
         encoding=document.encoding,
         format=document.format,
         traditional=traditional,
     )
-    log.debug("%s: %s %s %s, %d sections", document.source, report.title, report.town, report.year, len(sections))
+    log.debug("%s: %s %s %s, %d sections", document.source, report.title, report.unit, report.year, len(sections))
     return report

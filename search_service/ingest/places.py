@@ -37,7 +37,9 @@ MIN_BODY_NAME = 3
 # Its party committee and government lead the town (在沅陵县委、县政府的
 # 领导下); one of its offices may be a neighbour's (联合辰溪县公安局执法),
 # so an office counts for half.
-_ORG_AFTER = re.compile(r"委|党委|党工委|管委会|人民政府|政府|人大|政协|纪委|监委|依法治")
+_ORG_AFTER = re.compile(
+    r"[县区市旗州盟]?(?:委|党委|党工委|管委会|人民政府|政府|人大|政协|纪委|监委|依法治)|法治政府|法治建设|全面依法"
+)
 _SHORT_NAME_BODY = re.compile(r".(?:委|人民政府|政府)")
 _OFFICE_AFTER = re.compile(r"司法局|人民法院|法院|人民检察院|检察院|公安局")
 OFFICE_WEIGHT = BODY_WEIGHT // 2
@@ -129,13 +131,15 @@ def find_places(
     if code_place is not None:
         weights[code_place] += CODE_WEIGHT
     mentions: dict[str, int] = defaultdict(int)
-    for name, _, end in find_names(body, MIN_BODY_NAME):
+    for name, start, end in find_names(body, MIN_BODY_NAME):
         after = body[end : end + 8]
         if town and after.startswith(town):
             credit(name, BEFORE_TOWN_WEIGHT)
-        elif (_ORG_AFTER.match(after) or _OFFICE_AFTER.match(after)) and mentions[name] < MAX_BODY_MENTIONS:
+        elif (_ORG_AFTER.match(after) or _OFFICE_AFTER.match(after) or _cited(body, start)) and mentions[
+            name
+        ] < MAX_BODY_MENTIONS:
             mentions[name] += 1
-            credit(name, BODY_WEIGHT if _ORG_AFTER.match(after) else OFFICE_WEIGHT)
+            credit(name, OFFICE_WEIGHT if _OFFICE_AFTER.match(after) else BODY_WEIGHT)
     # A two-character county (涉县, 忠县) counts in running text only where the
     # text names its bodies by repeating the unit: 涉县县委, 忠县县人民政府.
     for name, _, end in find_names(body):
@@ -144,6 +148,11 @@ def find_places(
             mentions[name] += 1
             credit(name, BODY_WEIGHT)
     return _resolve(weights, _unit_named_alone(body))
+
+
+def _cited(body: str, start: int) -> bool:
+    """The name opens a cited local document's title: 《清城区2022年…》."""
+    return start > 0 and body[start - 1] == "《"
 
 
 # The unit above the town named without a name: 在市委、市政府的领导下.

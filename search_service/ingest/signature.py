@@ -15,7 +15,8 @@ from search_service.ingest.fields import date_line
 _CLOSING = re.compile(r"^(?:特此报告|以上报告|专此报告)[。.！!]?$")
 # An issuer's name: an office of government or party, short, no punctuation.
 _ISSUER = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,40}(?:人民政府|政府|办事处|街道|委员会|党委|党工委|管委会|镇|乡|办公室)$"
+    r"^[\u4e00-\u9fff（）()]{2,40}(?:人民政府|政府|办事处|街道|委员会|党委|党工委|管委会|镇|乡|苏木|办公室|"
+    r"局|厅|委|中心|司法所|服务中心|行署)$"
 )
 # Issuer and date on one line: 借母溪乡人民政府    2024年1月16日.
 _ISSUER_AND_DATE = re.compile(r"^(\S+)\s+(\S+日)$")

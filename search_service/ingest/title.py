@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from search_service.ingest.chrome_lines import is_chrome_line
+from search_service.ingest.chrome_lines import CRUMB_LABELS, is_chrome_line
 from search_service.ingest.headings import is_numbered_heading
 
 # A title ends with what it is: a report, the state of things, a summary,
@@ -42,6 +42,62 @@ _PAGE_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
 _WHITESPACE = re.compile(r"\s+")
 
 
+# Page chrome that sticks to a title when a page's header is read as one line
+# (天津市静海区人民政府2019年12月3日星期二无障碍简体|繁体静海区2023年度…报告),
+# or that a list left before it (通知公告柳城县…, •公开方式:公开王河镇…).
+# Each pattern is removed from the start of the compacted line, repeatedly.
+_LEADING_CHROME: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"[•·▪●◆■□◇►▶\-–—*]+",
+        # The header's "today", and the site's name before it.
+        r"^.{0,30}?(?:(?:19|20)\d\d年\d{1,2}月\d{1,2}日|(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})(?:星期|礼拜|周)[一二三四五六日天]",
+        r"无障碍(?:阅读|浏览)?|长者(?:模式|版)|关怀版|适老化|设为首页|加入收藏",
+        r"简体(?:中文|版)?[|｜/]?繁[体體](?:中文|版)?|繁[体體](?:中文|版)?|简体(?:中文|版)?",
+        r"公开方式[:：]?(?:主动|依申请)?公开",
+        r"农历[正一二三四五六七八九十冬腊]{1,2}月[初十廿三][一二三四五六七八九十]",
+        # A breadcrumb: everything up to its last step (您所在的位置：政务公开>工作报告).
+        r"^.*(?:[>＞›»→]|&gt;)",
+        r"(?:您|你)?(?:当前|现在)?(?:所在的?|的)?位置[:：]",
+        # A labelled date left on the title's line: 公文生成日期：2023-03-01.
+        r"(?:公文生成日期|生成日期|成文日期|发布日期|发布时间|更新时间|印发日期|日期|时间)[:：]?"
+        r"(?:19|20)\d\d(?:[-/.年]\d{1,2}){2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?",
+        r"附件\d{0,2}[:：]?",
+        # A document-sharing site's name and address: 某某之家—全网资源每日更新www.example.com.
+        r"^.{0,30}?(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org)(?:\.cn)?(?:/\S*)?",
+    )
+)
+# A file's name: 某镇2023年法治政府建设年度报告.docx.
+_FILE_SUFFIX = re.compile(r"\.(?:docx?|wps|pdf|txt|rtf|html?|xlsx?)$", re.I)
+# A site's name after the title: …报告_某某县人民政府门户网站.
+_TRAILING_SITE = re.compile(r"[_｜|]+[^_｜|]{2,30}(?:网站|网|人民政府|政府)$")
+MIN_TITLE_AFTER_CRUMB = 8
+# Lists' names that may stand glued before a title (besides the nav-line ones).
+TITLE_CRUMBS: tuple[str, ...] = tuple(
+    sorted(CRUMB_LABELS | {"工作报告", "年度报告", "法治政府建设"}, key=len, reverse=True)
+)
+
+
+def strip_title_chrome(text: str) -> str:
+    """A title line without the page chrome stuck to it; "" when the line is
+    nothing but chrome. `text` is compacted first."""
+    text = compact(text)
+    changed = True
+    while changed and text:
+        changed = False
+        for pattern in _LEADING_CHROME:
+            match = pattern.match(text)
+            if match is not None and match.end() > 0:
+                text = text[match.end() :]
+                changed = True
+        crumb = next((label for label in TITLE_CRUMBS if text.startswith(label)), None)
+        if crumb and len(text) - len(crumb) >= MIN_TITLE_AFTER_CRUMB and _TITLE_TOPIC.search(text[len(crumb) :]):
+            text = text[len(crumb) :]
+            changed = True
+    text = _FILE_SUFFIX.sub("", text)
+    return _TRAILING_SITE.sub("", text) if _TITLE_END.search(_TRAILING_SITE.sub("", text)) else text
+
+
 @dataclass(frozen=True)
 class Header:
     """`title` without whitespace ("" when none was found); `body_start` is
@@ -55,11 +111,15 @@ def is_body_line(line: str) -> bool:
     """A line of the report's text rather than of its header."""
     if is_chrome_line(line):
         return False
-    return is_numbered_heading(line) or _PROSE.search(line) is not None or len(line) > MAX_TITLE_LINE
+    if is_numbered_heading(line) or _PROSE.search(line) is not None:
+        return True
+    return len(line) > MAX_TITLE_LINE and len(strip_title_chrome(line)) > MAX_TITLE_LINE
 
 
 def _is_title_fragment(line: str) -> bool:
-    return not is_chrome_line(line) and not _NOT_TITLE.search(line) and not is_body_line(line)
+    if is_chrome_line(line) or _NOT_TITLE.search(line) or is_body_line(line):
+        return False
+    return bool(strip_title_chrome(line))
 
 
 def _score(title: str) -> int:
@@ -89,7 +149,7 @@ def _candidates(lines: Sequence[str]) -> list[str]:
         if not _is_title_fragment(lines[i]):
             i += 1
             continue
-        joined = lines[i]
+        joined = strip_title_chrome(lines[i])
         j = i + 1
         while (
             j < len(lines)
@@ -98,7 +158,7 @@ def _candidates(lines: Sequence[str]) -> list[str]:
             and _is_title_fragment(lines[j])
             and not _starts_another_title(joined, lines[j])
         ):
-            joined += lines[j]
+            joined += strip_title_chrome(lines[j])
             j += 1
         # The year may follow a complete title on a line of its own: （2023年度）.
         if j < len(lines) and _TITLE_END.search(joined) and _YEAR_LINE.fullmatch(compact(lines[j])):
@@ -131,7 +191,7 @@ def _meta_title(meta: Mapping[str, str]) -> str:
     for key in ("listed_title", "crumb_title", "docx_title", "pdf_title", "html_title"):
         value = meta.get(key, "")
         for part in _PAGE_TITLE_SEPARATORS.split(value):
-            part = compact(part)
+            part = strip_title_chrome(part)
             if _score(part) >= MIN_TITLE_SCORE + 1:
                 return part
     return ""
@@ -144,5 +204,28 @@ def find_header(lines: Sequence[str], meta: Mapping[str, str]) -> Header:
     candidates = _candidates(lines[:body_start])
     best = max(candidates, key=_score, default="")  # max keeps the first of equals
     if _score(best) < MIN_TITLE_SCORE:
-        best = _meta_title(meta) or best
+        # A line above the body that does not read as a title (a site's
+        # name, a salutation's addressee) is no title: the report has none.
+        best = _meta_title(meta)
     return Header(title=best, body_start=body_start)
+
+
+# A title and the first sentence run together on one line, as a document-
+# sharing site gives them: 某省人民政府关于2023年度法治政府建设情况的报告2023年，省政府….
+_GLUED_TITLE = re.compile(
+    r"(?P<title>[^。，,；;：:！？]{6,70}?(?:的报告|情况报告|年度报告|工作报告|建设报告|工作总结|报告))"
+    r"(?=(?:19|20)\d\d年(?:度)?[，,以我]|[一二三四五六七八九]、|今年以来|一年来|近年来)"
+)
+
+
+def split_glued_title(line: str) -> tuple[str, str] | None:
+    """(title, rest) when a body line starts with a report's title run
+    together with its first sentence; None otherwise."""
+    stripped = strip_title_chrome(line)
+    match = _GLUED_TITLE.match(stripped)
+    if match is None or not _TITLE_TOPIC.search(match.group("title")):
+        return None
+    rest = stripped[match.end() :]
+    if _PROSE.search(rest) is None:
+        return None
+    return match.group("title"), rest

@@ -116,9 +116,11 @@ def test_text_without_chinese_is_unreadable():
     assert caught.value.source == "english.txt"
 
 
-def test_title_alone_is_unreadable():
-    with pytest.raises(UnreadableFile):
-        parse_document(RawDocument("t.txt", "吉水镇2024年法治政府建设年度报告法治政府建设年度报告", "txt"))
+def test_title_alone_is_kept_as_another_document():
+    """Nothing is lost: a text with Chinese in it is indexed, as "other"
+    when it is not a report."""
+    report = parse_document(RawDocument("t.txt", "吉水镇2024年法治政府建设年度报告法治政府建设年度报告", "txt"))
+    assert report.doc_type == "other"
 
 
 @pytest.mark.parametrize(
