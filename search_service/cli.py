@@ -220,6 +220,7 @@ def index_stats(index_dir: Path | None, as_json: bool) -> None:
         "generation": opened.generation,
         "built_at": meta["built_at"],
         "reports": meta["reports"],
+        "documents": meta.get("documents", {}),
         "sections": meta["sections"],
         "per_year": meta["per_year"],
         "files": meta.get("files", {}),
@@ -233,7 +234,11 @@ def index_stats(index_dir: Path | None, as_json: bool) -> None:
     files = data["files"]
     click.echo(f"index      {data['index']} ({data['generation']})")
     click.echo(f"built at   {data['built_at']} from {data['source_dir']}")
-    click.echo(f"reports    {data['reports']} ({data['sections']} sections)")
+    documents = data["documents"]
+    click.echo(
+        f"reports    {data['reports']} annual reports, {documents.get('other', 0)} other documents "
+        f"({data['sections']} sections)"
+    )
     click.echo("per year   " + ", ".join(f"{y}: {n}" for y, n in data["per_year"].items()))
     click.echo(
         f"files      seen {files.get('seen', 0)}, indexed {files.get('indexed', 0)}, "
@@ -290,19 +295,28 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
 # ------------------------------------------------------------------- search
 
 
+def _search_options(func: Callable) -> Callable:
+    """One option per search parameter, read from the API's schema (the one
+    definition of them): --year, --level, --doc-type, --facet-size…"""
+    from marshmallow import fields
+
+    from search_service.api.schemas import SearchArgsSchema
+
+    for name, field in reversed(list(SearchArgsSchema._declared_fields.items())):
+        if name == "q":
+            continue
+        option = "--" + name.replace("_", "-")
+        description = (field.metadata or {}).get("description", "")
+        if isinstance(field, fields.List):
+            func = click.option(option, name, multiple=True, help=f"{description} (repeatable)".strip())(func)
+        else:
+            func = click.option(option, name, default=None, help=description or None)(func)
+    return func
+
+
 @main.command("search")
 @click.argument("query")
-@click.option("--year", type=int, multiple=True, help="repeatable")
-@click.option("--year-from", type=int, default=None)
-@click.option("--year-to", type=int, default=None)
-@click.option("--town", multiple=True)
-@click.option("--county", multiple=True)
-@click.option("--city", multiple=True)
-@click.option("--province", multiple=True)
-@click.option("--section", default=None)
-@click.option("--sort", default=None)
-@click.option("--page", type=int, default=None)
-@click.option("--per-page", type=int, default=None)
+@_search_options
 @_index_option
 @click.option("--json", "as_json", is_flag=True, help="the API's JSON answer on stdout")
 def search(query: str, index_dir: Path | None, as_json: bool, **params: Any) -> None:
@@ -335,10 +349,11 @@ def search(query: str, index_dir: Path | None, as_json: bool, **params: Any) -> 
     if as_json:
         _emit_json(body)
         return
-    click.echo(f"{body['total']['reports']} reports, {body['total']['sections']} sections")
+    noun = {"annual_report": "reports", "other": "other documents"}.get(request.doc_type, "documents")
+    click.echo(f"{body['total']['reports']} {noun}, {body['total']['sections']} sections")
     for hit in body["results"]:
         mentions = ", ".join(f"{t} {n}" for t, n in hit["mentions"].items())
-        click.echo(f"- {hit['year']} {hit['town']} {hit['title']} [{hit['report_id']}] ({mentions})")
+        click.echo(f"- {hit['year']} {hit['unit'] or ''} {hit['label']} [{hit['report_id']}] ({mentions})")
         for section in hit["sections"]:
             for snippet in section["snippets"][:1]:
                 text = snippet.replace("<mark>", "[").replace("</mark>", "]")

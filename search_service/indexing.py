@@ -29,7 +29,7 @@ import numpy as np
 from search_service import store
 from search_service.errors import BuildFailed, IndexLocked, UnreadableFile
 from search_service.ingest import iter_source_files, parse_file
-from search_service.model import PLACE_FIELDS, SECTION_KINDS, FileProblem, Report, Section
+from search_service.model import CODED_FIELDS, DOC_TYPES, REPORT_FIELDS, SECTION_KINDS, FileProblem, Report, Section
 from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays, update_exact_arrays
 from search_service.text import normalize, tokenizer_identity
 from search_service.words_index import ReportWords, report_words
@@ -120,7 +120,7 @@ class _Normalised:
 
     @classmethod
     def from_units(cls, report: Report, units: list[str]) -> _Normalised:
-        return cls("".join(units) + SEPARATOR, tuple(len(u) for u in units), len(normalize(report.title)))
+        return cls("".join(units) + SEPARATOR, tuple(len(u) for u in units), len(normalize(report.title or "")))
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,6 @@ def _parse_one(args: tuple[str, str]) -> tuple[str, Report | None, FileProblem |
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
         log.exception("parsing %s failed", source)
         return source, None, FileProblem(source, f"parser error: {type(exc).__name__}: {exc}", "failed")
-    if not report.is_report:
-        return source, None, FileProblem(source, "not an annual rule-of-law report", "skipped")
     return source, report, None
 
 
@@ -262,15 +260,7 @@ def _with_preamble(report: Report) -> Report:
 def report_record(report: Report) -> dict[str, object]:
     """A report's fields and section outline as stored in reports.json."""
     return {
-        "report_id": report.report_id,
-        "title": report.title,
-        "town": report.town,
-        "county": report.county,
-        "city": report.city,
-        "province": report.province,
-        "year": report.year,
-        "published": report.published,
-        "source": report.source,
+        **{name: getattr(report, name) for name in REPORT_FIELDS},
         "format": report.format,
         "encoding": report.encoding,
         "traditional": report.traditional,
@@ -492,7 +482,7 @@ def _write_arrays(
     )
     facet_values: dict[str, list[str]] = {}
     codes: dict[str, np.ndarray] = {}
-    for name in PLACE_FIELDS:
+    for name in CODED_FIELDS:
         values = sorted({getattr(r, name) for r in reports if getattr(r, name)})
         lookup = {v: i for i, v in enumerate(values)}
         facet_values[name] = values
@@ -502,19 +492,26 @@ def _write_arrays(
         year=np.array([r.year or 0 for r in reports], dtype=np.int32),
         report_start=np.array(layout.report_start, dtype=np.int64),
         title_end=np.array(layout.title_end, dtype=np.int64),
-        **{f"{name}_code": codes[name] for name in PLACE_FIELDS},
+        doc_type=np.array([DOC_TYPES.index(r.doc_type) for r in reports], dtype=np.int8),
+        **{f"{name}_code": codes[name] for name in CODED_FIELDS},
     )
     store.write_json(folder / "reports.json", records)
 
+    # Counts of annual reports (what a search covers by default); other
+    # documents are counted apart.
     per_year: dict[str, int] = {}
+    documents = dict.fromkeys(DOC_TYPES, 0)
     for r in reports:
-        key = str(r.year) if r.year else "unknown"
-        per_year[key] = per_year.get(key, 0) + 1
+        documents[r.doc_type] += 1
+        if r.is_report:
+            key = str(r.year) if r.year else "unknown"
+            per_year[key] = per_year.get(key, 0) + 1
     meta = {
         "format_version": store.FORMAT_VERSION,
         **tokenizer_identity(),
         "built_at": _now_iso(),
-        "reports": len(reports),
+        "reports": documents["annual_report"],
+        "documents": documents,
         "sections": len(unit_report),
         "corpus_characters": position,
         "per_year": dict(sorted(per_year.items())),
@@ -765,24 +762,8 @@ def _load_reports(generation: Path) -> tuple[list[dict[str, object]], list[Repor
             text = blob[offsets[unit] : offsets[unit + 1]].decode("utf-8")
             sections.append(Section(s["kind"], s["heading"], text, tuple(s["subheadings"]), s.get("original")))
             unit += 1
-        fields = {
-            k: rec[k]
-            for k in (
-                "report_id",
-                "title",
-                "town",
-                "county",
-                "city",
-                "province",
-                "year",
-                "published",
-                "source",
-                "format",
-                "encoding",
-                "traditional",
-            )
-        }
-        reports.append(Report(**fields, sections=sections))
+        fields = {k: rec.get(k) for k in (*REPORT_FIELDS, "format", "encoding")}
+        reports.append(Report(**fields, sections=sections, traditional=bool(rec.get("traditional"))))
     return records, reports  # type: ignore[return-value]
 
 

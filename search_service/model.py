@@ -22,11 +22,31 @@ SECTION_LABELS: dict[str, str] = {
 SORT_ORDERS: tuple[str, ...] = ("relevance", "year", "-year")
 
 PLACE_FIELDS: tuple[str, ...] = ("province", "city", "county", "town")
+# The string fields that are filters and facets: stored as codes per report.
+CODED_FIELDS: tuple[str, ...] = ("level", "unit", *PLACE_FIELDS)
+# Every field of a report as the API, the exports and the index record give it.
+REPORT_FIELDS: tuple[str, ...] = (
+    "report_id",
+    "doc_type",
+    "title",
+    "level",
+    "unit",
+    "town",
+    "county",
+    "city",
+    "province",
+    "year",
+    "published",
+    "url",
+    "source",
+)
 
 # What a document is: an annual rule-of-law report, or another readable
 # document (a 工作要点, a news item) that is indexed but searched only on request.
 DOC_TYPES: tuple[str, ...] = ("annual_report", "other")
 DOC_TYPE_LABELS: dict[str, str] = {"annual_report": "年度报告", "other": "其他文件"}
+# What a search asks for: one kind, or both ("all").
+DOC_TYPE_CHOICES: tuple[str, ...] = (*DOC_TYPES, "all")
 
 # The issuing unit's level: a 镇/乡/街道/苏木, a 县/区/旗/县级市, a 市/州/盟,
 # a 省/自治区, or a department (司法局, 市场监督管理局) of any of them.
@@ -133,14 +153,21 @@ class SearchRequest:
     year: tuple[int, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
+    level: tuple[str, ...] = ()
+    unit: tuple[str, ...] = ()
     town: tuple[str, ...] = ()
     county: tuple[str, ...] = ()
     city: tuple[str, ...] = ()
     province: tuple[str, ...] = ()
+    doc_type: str = "annual_report"
     section: str | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Values returned per facet (the chosen ones always included); 0 for all.
+    # The API's default is 30 (CONTRACT.md); code that compares facets whole
+    # (the brute-force checks, the benchmark) keeps every value.
+    facet_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -159,7 +186,11 @@ class SectionHit:
 @dataclass(frozen=True)
 class ReportHit:
     report_id: str
-    title: str
+    title: str | None
+    doc_type: str
+    level: str | None
+    unit: str | None
+    url: str | None
     town: str | None
     county: str | None
     city: str | None
@@ -170,6 +201,10 @@ class ReportHit:
     score: float
     mentions: dict[str, int]
     sections: list[SectionHit]
+
+    @property
+    def label(self) -> str:
+        return display_label(self.title, self.unit, self.year, self.doc_type)
 
 
 @dataclass(frozen=True)

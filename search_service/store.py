@@ -23,7 +23,9 @@ import json
 import os
 from pathlib import Path
 
-FORMAT_VERSION = 2
+# Format history: 1 first layout; 2 pair-only exact index; 3 every readable
+# document indexed with doc_type, level, unit and url (titles may be null).
+FORMAT_VERSION = 3
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"

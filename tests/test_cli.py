@@ -77,13 +77,16 @@ def test_build_of_missing_source_fails_with_1(runner, tmp_path):
 
 
 def test_build_tells_skipped_files_by_default_with_timestamps(tmp_path):
-    """Nothing disappears silently: a non-report is named, with a timestamp,
-    even without -v; a clean build prints nothing."""
+    """Nothing disappears silently: a copy of a report is named as skipped,
+    with a timestamp, even without -v; a news item is indexed (as another
+    document), not skipped; a clean build prints nothing."""
     import re
     import shutil
 
     source = tmp_path / "src"
     shutil.copytree(SAMPLES, source)
+    first = sorted(source.iterdir())[0]
+    shutil.copy(first, source / "zz_copy.txt")
     (source / "news.txt").write_text(
         "吉水镇召开2024年法治建设工作会议\n\n3月5日上午，吉水镇召开法治建设工作会议，镇党委书记出席会议并讲话。\n",
         "utf-8",
@@ -91,6 +94,7 @@ def test_build_tells_skipped_files_by_default_with_timestamps(tmp_path):
     run = [sys.executable, "-m", "search_service", "index", "build", "--index", str(tmp_path / "ix")]
     done = subprocess.run([*run, "--source", str(source)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stdout == ""
-    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S* WARNING .*skipped: news\.txt: ", done.stderr, re.M)
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S* WARNING .*skipped: zz_copy\.txt: ", done.stderr, re.M)
+    assert "news.txt" not in done.stderr
     clean = subprocess.run([*run, "--source", str(SAMPLES)], capture_output=True, text=True, timeout=300)
     assert clean.returncode == 0 and clean.stdout == "" and clean.stderr == ""

@@ -10,12 +10,12 @@ import json
 import re
 from collections.abc import Iterator
 
-from search_service.model import ReportHit
+from search_service.model import REPORT_FIELDS, ReportHit
 from search_service.search import Matches, hits_for
 from search_service.search.engine import OpenIndex
 
 CHUNK = 50
-FIELDS = ("report_id", "title", "town", "county", "city", "province", "year", "published", "source", "score")
+FIELDS = (*REPORT_FIELDS, "score")
 _TAG = re.compile(r"</?mark>")
 
 

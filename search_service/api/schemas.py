@@ -6,13 +6,22 @@ them, and the OpenAPI document is generated from them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 from werkzeug.datastructures import MultiDict
 
-from search_service.model import PLACE_FIELDS, SECTION_KINDS, SORT_ORDERS, SearchRequest
+from search_service.model import (
+    DOC_TYPE_CHOICES,
+    LEVELS,
+    SECTION_KINDS,
+    SORT_ORDERS,
+    SearchRequest,
+    display_label,
+)
+from search_service.search.trend import TREND_DIMENSIONS
 
 YEAR_RANGE = validate.Range(min=1949, max=2100, error="must be a year between {min} and {max}")
 
@@ -38,7 +47,15 @@ class _QueryArgsSchema(Schema):
         return self.load(data)
 
 
+_NAME = validate.Length(min=1, max=50)
+_REQUEST_FIELDS = frozenset(f.name for f in dataclasses.fields(SearchRequest))
+
+
 class FilterArgsSchema(_QueryArgsSchema):
+    """The filters, paging and facet size every listing and search shares;
+    loads into a model.SearchRequest (the one definition the API, the page,
+    the CLI and the exports read)."""
+
     year = fields.List(
         fields.Integer(strict=False, validate=YEAR_RANGE),
         load_default=list,
@@ -46,16 +63,52 @@ class FilterArgsSchema(_QueryArgsSchema):
     )
     year_from = fields.Integer(validate=YEAR_RANGE, load_default=None, metadata={"description": "inclusive"})
     year_to = fields.Integer(validate=YEAR_RANGE, load_default=None, metadata={"description": "inclusive"})
-    town = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
-    county = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
-    city = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
-    province = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    level = fields.List(
+        fields.String(validate=validate.OneOf(LEVELS)),
+        load_default=list,
+        metadata={"description": "the issuing unit's level: " + ", ".join(LEVELS)},
+    )
+    unit = fields.List(
+        fields.String(validate=_NAME), load_default=list, metadata={"description": "issuing unit as named (大中街道)"}
+    )
+    town = fields.List(fields.String(validate=_NAME), load_default=list)
+    county = fields.List(fields.String(validate=_NAME), load_default=list)
+    city = fields.List(fields.String(validate=_NAME), load_default=list)
+    province = fields.List(fields.String(validate=_NAME), load_default=list)
+    doc_type = fields.String(
+        validate=validate.OneOf(DOC_TYPE_CHOICES),
+        load_default="annual_report",
+        metadata={"description": "annual reports (default), other documents, or all"},
+    )
+    section = fields.String(validate=validate.OneOf(SECTION_KINDS), load_default=None)
+    page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)
+    per_page = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
+    facet_size = fields.Integer(
+        validate=validate.Range(min=0, max=100_000),
+        load_default=30,
+        metadata={"description": "values per facet, highest counts first, chosen values always included; 0: all"},
+    )
+
+    def __init__(self, max_page: int = 500, max_per_page: int = 100, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.fields["page"].validators = [validate.Range(min=1, max=max_page)]
+        self.fields["per_page"].validators = [validate.Range(min=1, max=max_per_page)]
 
     @validates_schema
     def _year_range_order(self, data: dict[str, Any], **kwargs: Any) -> None:
         low, high = data.get("year_from"), data.get("year_to")
         if low is not None and high is not None and low > high:
             raise ValidationError("must not be after year_to", "year_from")
+
+    @post_load
+    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> SearchRequest:
+        values = {
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in data.items()
+            if name in _REQUEST_FIELDS
+        }
+        values["q"] = (values.get("q") or "").strip()
+        return SearchRequest(**values)
 
 
 class SearchArgsSchema(FilterArgsSchema):
@@ -68,16 +121,11 @@ class SearchArgsSchema(FilterArgsSchema):
             "pattern": r"\S",
         },
     )
-    section = fields.String(validate=validate.OneOf(SECTION_KINDS), load_default=None)
     sort = fields.String(validate=validate.OneOf(SORT_ORDERS), load_default="relevance")
-    page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)
-    per_page = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
 
     def __init__(self, max_query_length: int = 200, max_page: int = 500, max_per_page: int = 100, **kwargs: Any):
-        super().__init__(**kwargs)
+        super().__init__(max_page=max_page, max_per_page=max_per_page, **kwargs)
         self.max_query_length = max_query_length
-        self.fields["page"].validators = [validate.Range(min=1, max=max_page)]
-        self.fields["per_page"].validators = [validate.Range(min=1, max=max_per_page)]
 
     @validates_schema
     def _query_length(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -90,20 +138,6 @@ class SearchArgsSchema(FilterArgsSchema):
         if len(stripped) > self.max_query_length:
             raise ValidationError(f"must be at most {self.max_query_length} characters (got {len(stripped)})", "q")
 
-    @post_load
-    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> SearchRequest:
-        return SearchRequest(
-            q=data["q"].strip(),
-            year=tuple(data["year"]),
-            year_from=data["year_from"],
-            year_to=data["year_to"],
-            section=data["section"],
-            sort=data["sort"],
-            page=data["page"],
-            per_page=data["per_page"],
-            **{name: tuple(data[name]) for name in PLACE_FIELDS},
-        )
-
 
 class ReportListArgsSchema(FilterArgsSchema):
     """GET /api/v1/reports parameters: the search filters, no q."""
@@ -114,22 +148,6 @@ class ReportListArgsSchema(FilterArgsSchema):
         metadata={"description": "only reports having a section of this kind"},
     )
     sort = fields.String(validate=validate.OneOf(SORT_ORDERS), load_default="-year")
-    page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)
-    per_page = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
-
-    @post_load
-    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> SearchRequest:
-        return SearchRequest(
-            q="",
-            year=tuple(data["year"]),
-            year_from=data["year_from"],
-            year_to=data["year_to"],
-            section=data["section"],
-            sort=data["sort"],
-            page=data["page"],
-            per_page=data["per_page"],
-            **{name: tuple(data[name]) for name in PLACE_FIELDS},
-        )
 
 
 class ExportArgsSchema(SearchArgsSchema):
@@ -140,7 +158,7 @@ class ExportArgsSchema(SearchArgsSchema):
 class TrendArgsSchema(SearchArgsSchema):
     """GET /api/v1/trend parameters: the search's, plus `by`."""
 
-    by = fields.String(validate=validate.OneOf(("year", "province", "city", "county")), load_default="year")
+    by = fields.String(validate=validate.OneOf(TREND_DIMENSIONS), load_default="year")
 
     @post_load
     def _to_request(self, data: dict[str, Any], **kwargs: Any) -> tuple[SearchRequest, str]:  # type: ignore[override]
@@ -155,14 +173,18 @@ class QueryEchoSchema(Schema):
     year = fields.List(fields.Integer())
     year_from = fields.Integer(allow_none=True)
     year_to = fields.Integer(allow_none=True)
+    level = fields.List(fields.String())
+    unit = fields.List(fields.String())
     town = fields.List(fields.String())
     county = fields.List(fields.String())
     city = fields.List(fields.String())
     province = fields.List(fields.String())
+    doc_type = fields.String()
     section = fields.String(allow_none=True)
     sort = fields.String()
     page = fields.Integer()
     per_page = fields.Integer()
+    facet_size = fields.Integer()
 
 
 class TotalSchema(Schema):
@@ -176,16 +198,27 @@ class SectionHitSchema(Schema):
     snippets = fields.List(fields.String(), metadata={"description": "HTML-escaped; only <mark> is markup"})
 
 
+def _label(obj: Any) -> str:
+    """The title, or one composed from unit, year and kind (records are dicts)."""
+    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name, None)
+    return display_label(get("title"), get("unit"), get("year"), get("doc_type") or "annual_report")
+
+
 class ReportFieldsSchema(Schema):
     report_id = fields.String()
-    title = fields.String()
+    doc_type = fields.String(metadata={"description": "annual_report or other"})
+    title = fields.String(allow_none=True, metadata={"description": "the document's own title; null when it has none"})
+    level = fields.String(allow_none=True, metadata={"description": ", ".join(LEVELS)})
+    unit = fields.String(allow_none=True, metadata={"description": "the issuing unit as named"})
     town = fields.String(allow_none=True)
     county = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
     province = fields.String(allow_none=True)
     year = fields.Integer(allow_none=True)
     published = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    url = fields.String(allow_none=True, metadata={"description": "the original's address, when known"})
     source = fields.String()
+    label = fields.Function(_label, metadata={"description": "the title, else unit, year and kind"})
 
 
 class ReportHitSchema(ReportFieldsSchema):
@@ -201,10 +234,13 @@ class FacetValueSchema(Schema):
 
 class FacetsSchema(Schema):
     year = fields.List(fields.Nested(FacetValueSchema))
+    doc_type = fields.List(fields.Nested(FacetValueSchema))
+    level = fields.List(fields.Nested(FacetValueSchema))
     province = fields.List(fields.Nested(FacetValueSchema))
     city = fields.List(fields.Nested(FacetValueSchema))
     county = fields.List(fields.Nested(FacetValueSchema))
     town = fields.List(fields.Nested(FacetValueSchema))
+    unit = fields.List(fields.Nested(FacetValueSchema))
     section = fields.List(fields.Nested(FacetValueSchema))
 
 
@@ -229,7 +265,7 @@ class SectionSchema(Schema):
 class ReportSchema(ReportFieldsSchema):
     """A whole report, as GET /api/v1/reports/<id> and `parse --json` give it."""
 
-    is_report = fields.Boolean()
+    is_report = fields.Boolean(metadata={"description": "doc_type is annual_report"})
     format = fields.String(allow_none=True)
     encoding = fields.String(allow_none=True)
     traditional = fields.Boolean()
@@ -270,7 +306,10 @@ class ErrorSchema(Schema):
 
 
 class StatsSchema(Schema):
-    reports = fields.Integer()
+    reports = fields.Integer(metadata={"description": "annual reports"})
+    documents = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "indexed documents per doc_type"}
+    )
     sections = fields.Integer()
     per_year = fields.Dict(keys=fields.String(), values=fields.Integer())
     built_at = fields.String()

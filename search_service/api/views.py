@@ -12,7 +12,9 @@ from flask import Blueprint, Response, jsonify, request
 from search_service.api.export import export_csv, export_jsonl
 from search_service.api.schemas import (
     ExportArgsSchema,
+    FacetsSchema,
     HealthSchema,
+    QueryEchoSchema,
     ReportListArgsSchema,
     ReportListSchema,
     ReportSchema,
@@ -22,7 +24,7 @@ from search_service.api.schemas import (
     TrendResponseSchema,
 )
 from search_service.errors import SearchServiceError
-from search_service.model import ReportHit, SearchResult
+from search_service.model import REPORT_FIELDS, ReportHit, SearchRequest, SearchResult
 from search_service.search import OpenIndex, QueryLimits, find, run_search
 from search_service.search.trend import trend as compute_trend
 from search_service.service import current_index, settings
@@ -65,20 +67,7 @@ def search_body(result: SearchResult) -> dict[str, Any]:
     term's town facet alone has a value per town."""
     r = result.request
     return {
-        "query": {
-            "q": r.q,
-            "year": [int(y) for y in r.year],
-            "year_from": r.year_from,
-            "year_to": r.year_to,
-            "town": list(r.town),
-            "county": list(r.county),
-            "city": list(r.city),
-            "province": list(r.province),
-            "section": r.section,
-            "sort": r.sort,
-            "page": r.page,
-            "per_page": r.per_page,
-        },
+        "query": request_echo(r),
         "total": {"reports": result.total.reports, "sections": result.total.sections},
         "page": r.page,
         "per_page": r.per_page,
@@ -91,20 +80,21 @@ def search_body(result: SearchResult) -> dict[str, Any]:
     }
 
 
-_FACET_ORDER = ("year", "province", "city", "county", "town", "section")
+_FACET_ORDER = tuple(FacetsSchema._declared_fields)
+
+
+def request_echo(r: SearchRequest) -> dict[str, Any]:
+    """The request as QueryEchoSchema dumps it: tuples become lists."""
+    return {
+        name: list(getattr(r, name)) if isinstance(getattr(r, name), tuple) else getattr(r, name)
+        for name in QueryEchoSchema._declared_fields
+    }
 
 
 def _hit_body(hit: ReportHit) -> dict[str, Any]:
     return {
-        "report_id": hit.report_id,
-        "title": hit.title,
-        "town": hit.town,
-        "county": hit.county,
-        "city": hit.city,
-        "province": hit.province,
-        "year": hit.year,
-        "published": hit.published,
-        "source": hit.source,
+        **{name: getattr(hit, name) for name in REPORT_FIELDS},
+        "label": hit.label,
         "score": float(hit.score),
         "mentions": {str(term): int(count) for term, count in hit.mentions.items()},
         "sections": [
@@ -162,6 +152,7 @@ def stats_body(index: OpenIndex) -> dict:
     return StatsSchema().dump(
         {
             "reports": meta["reports"],
+            "documents": meta.get("documents", {}),
             "sections": meta["sections"],
             "per_year": meta["per_year"],
             "built_at": meta["built_at"],

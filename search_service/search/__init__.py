@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search_service.model import (
+    REPORT_FIELDS,
     SECTION_KINDS,
     FacetValue,
     ReportHit,
@@ -20,7 +21,7 @@ from search_service.model import (
     SectionHit,
 )
 from search_service.search.engine import IndexHandle, OpenIndex, open_index
-from search_service.search.facets import FIELD_FACETS, SectionFacet, filter_masks
+from search_service.search.facets import FIELD_FACETS, SectionFacet, filter_masks, top_values
 from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
 from search_service.search.snippets import snippets
 
@@ -129,7 +130,8 @@ def find(
     facets: dict[str, list[FacetValue]] = {}
     if with_facets:
         for facet in FIELD_FACETS:
-            facets[facet.name] = facet.counts(index, matched & filters.all_but(facet.name, index.report_count))
+            values = facet.counts(index, matched & filters.all_but(facet.name, index.report_count))
+            facets[facet.name] = top_values(values, request.facet_size, _chosen(request, facet.name))
         facets["section"] = SectionFacet().counts(index, unit_ok, everything)
 
     candidates = np.flatnonzero(final)
@@ -149,6 +151,11 @@ def find(
     if kind_code is not None:
         shown_units &= index.units.kind == kind_code
     return Matches(parsed, candidates[order], scores[order], total, facets, shown_units)
+
+
+def _chosen(request: SearchRequest, name: str) -> tuple[str | int, ...]:
+    value = getattr(request, name)
+    return value if isinstance(value, tuple) else (value,)
 
 
 def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_limit: int = 3) -> list[ReportHit]:
@@ -188,15 +195,7 @@ def _hit(
             section = rec["sections"][position]
             sections.append(SectionHit(kind=section["kind"], heading=section["heading"], snippets=shown))
     return ReportHit(
-        report_id=rec["report_id"],
-        title=rec["title"],
-        town=rec["town"],
-        county=rec["county"],
-        city=rec["city"],
-        province=rec["province"],
-        year=rec["year"],
-        published=rec["published"],
-        source=rec["source"],
+        **{name: rec.get(name) for name in REPORT_FIELDS},
         score=round(score, 4),
         mentions=mentions,
         sections=sections,

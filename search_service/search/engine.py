@@ -20,7 +20,7 @@ import numpy as np
 
 from search_service import store
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
-from search_service.model import PLACE_FIELDS, SECTION_KINDS, Report, Section
+from search_service.model import CODED_FIELDS, REPORT_FIELDS, SECTION_KINDS, Report, Section
 from search_service.search.exact import ExactIndex, TermHits
 from search_service.text import tokenizer_identity
 
@@ -30,7 +30,8 @@ class ReportArrays:
     """Per-report attributes as arrays indexed by report ordinal."""
 
     year: np.ndarray
-    codes: dict[str, np.ndarray]  # place field -> int32 code (-1: unknown)
+    doc_type: np.ndarray  # int8 code: its place in model.DOC_TYPES
+    codes: dict[str, np.ndarray]  # coded field -> int32 code (-1: unknown)
     values: dict[str, list[str]]  # place field -> value of each code
     ranks: dict[str, np.ndarray]  # place field -> each code's place when values are sorted
     code_of: dict[str, dict[str, int]]  # place field -> value -> code
@@ -77,14 +78,15 @@ class OpenIndex:
         self.meta = meta
         self.records: list[dict] = _read_many_objects(folder / "reports.json")  # type: ignore[assignment]
         self.by_id = {rec["report_id"]: i for i, rec in enumerate(self.records)}
-        values = {name: list(meta["facet_values"][name]) for name in PLACE_FIELDS}
+        values = {name: list(meta["facet_values"][name]) for name in CODED_FIELDS}
         with np.load(folder / "reports.npz") as r:
             self.reports = ReportArrays(
                 year=r["year"],
-                codes={name: r[f"{name}_code"] for name in PLACE_FIELDS},
+                doc_type=r["doc_type"],
+                codes={name: r[f"{name}_code"] for name in CODED_FIELDS},
                 values=values,
-                ranks={name: _sort_ranks(values[name]) for name in PLACE_FIELDS},
-                code_of={name: {v: i for i, v in enumerate(values[name])} for name in PLACE_FIELDS},
+                ranks={name: _sort_ranks(values[name]) for name in CODED_FIELDS},
+                code_of={name: {v: i for i, v in enumerate(values[name])} for name in CODED_FIELDS},
                 report_start=r["report_start"],
                 title_end=r["title_end"],
             )
@@ -170,7 +172,7 @@ class OpenIndex:
         section = rec["sections"][position]
         head = section["heading"]
         if position == 0 and section["kind"] == "preamble":
-            head = rec["title"] + "\n" + head
+            head = (rec["title"] or "") + "\n" + head
         return head + "\n" + self.unit_text(int(self.units.first_of_report[ordinal]) + position)
 
     def units_of(self, ordinal: int) -> range:
@@ -189,22 +191,7 @@ class OpenIndex:
             sections.append(
                 Section(s["kind"], s["heading"], self.unit_text(unit), tuple(s["subheadings"]), s.get("original"))
             )
-        fields = {
-            k: rec.get(k)
-            for k in (
-                "report_id",
-                "title",
-                "town",
-                "county",
-                "city",
-                "province",
-                "year",
-                "published",
-                "source",
-                "format",
-                "encoding",
-            )
-        }
+        fields = {k: rec.get(k) for k in (*REPORT_FIELDS, "format", "encoding")}
         return Report(**fields, sections=sections, traditional=bool(rec.get("traditional")))
 
     def close(self) -> None:

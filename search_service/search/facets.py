@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search_service.model import SECTION_KINDS, FacetValue, SearchRequest
+from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, FacetValue, SearchRequest
 from search_service.search.engine import OpenIndex
 
 
@@ -28,7 +28,9 @@ class Filters:
 
 
 def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
-    masks: dict[str, np.ndarray | None] = {"year": None}
+    masks: dict[str, np.ndarray | None] = {"year": None, "doc_type": None}
+    if request.doc_type != "all":
+        masks["doc_type"] = index.reports.doc_type == DOC_TYPES.index(request.doc_type)
     years = index.reports.year
     if request.year or request.year_from is not None or request.year_to is not None:
         mask = np.ones(index.report_count, dtype=bool)
@@ -39,7 +41,7 @@ def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
         if request.year_to is not None:
             mask &= (years <= request.year_to) & (years > 0)
         masks["year"] = mask
-    for name in ("province", "city", "county", "town"):
+    for name in CODED_FIELDS:
         wanted = getattr(request, name)
         if not wanted:
             masks[name] = None
@@ -80,6 +82,26 @@ class PlaceFacet:
         return [FacetValue(values[i], c) for i, c in zip(order.tolist(), counts[order].tolist(), strict=True)]
 
 
+class DocTypeFacet:
+    """How many documents of each kind match: the page tells how many other
+    documents a search of annual reports leaves out."""
+
+    name = "doc_type"
+
+    def counts(self, index: OpenIndex, matching: np.ndarray) -> list[FacetValue]:
+        per_kind = np.bincount(index.reports.doc_type[matching], minlength=len(DOC_TYPES))
+        return [FacetValue(kind, int(per_kind[code])) for code, kind in enumerate(DOC_TYPES) if per_kind[code]]
+
+
+def top_values(values: list[FacetValue], size: int, chosen: tuple[str | int, ...]) -> list[FacetValue]:
+    """The first `size` values (0: all), and the chosen ones wherever they
+    stand, in the facet's order."""
+    if not size or len(values) <= size:
+        return values
+    wanted = set(chosen)
+    return [fv for i, fv in enumerate(values) if i < size or fv.value in wanted]
+
+
 class SectionFacet:
     """For each kind, the reports having a section of that kind that
     satisfies the query on its own (so the count equals the total one gets
@@ -98,4 +120,4 @@ class SectionFacet:
         return sorted(out, key=lambda fv: (-fv.count, SECTION_KINDS.index(str(fv.value))))
 
 
-FIELD_FACETS = (YearFacet(), PlaceFacet("province"), PlaceFacet("city"), PlaceFacet("county"), PlaceFacet("town"))
+FIELD_FACETS = (YearFacet(), DocTypeFacet(), *(PlaceFacet(name) for name in CODED_FIELDS))

@@ -13,7 +13,7 @@ from search_service.search.engine import OpenIndex
 from search_service.search.facets import filter_masks
 from search_service.search.query import QueryLimits
 
-TREND_DIMENSIONS = ("year", "province", "city", "county")
+TREND_DIMENSIONS = ("year", "level", "province", "city", "county")
 
 
 @dataclass(frozen=True)

@@ -12,28 +12,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
-from search_service.model import SECTION_LABELS
+from search_service.api.schemas import SearchArgsSchema
+from search_service.model import DOC_TYPE_LABELS, LEVEL_LABELS, SECTION_LABELS
 
-# Parameters of the search (SearchArgsSchema); anything else is dropped from
-# the links the page builds.
-SEARCH_PARAMS = (
-    "q",
-    "year",
-    "year_from",
-    "year_to",
-    "province",
-    "city",
-    "county",
-    "town",
-    "section",
-    "sort",
-    "page",
-    "per_page",
+# How a chosen value reads, for the parameters whose values are codes.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "section": SECTION_LABELS,
+    "level": LEVEL_LABELS,
+    "doc_type": {**DOC_TYPE_LABELS, "all": "全部文件"},
+}
+
+# Parameters of the search, as SearchArgsSchema defines them; anything else
+# is dropped from the links the page builds.
+SEARCH_PARAMS: tuple[str, ...] = tuple(SearchArgsSchema._declared_fields)
+SINGLE_VALUED: tuple[str, ...] = tuple(
+    name for name, field in SearchArgsSchema._declared_fields.items() if not isinstance(field, fields.List)
 )
-FILTER_PARAMS = ("year", "year_from", "year_to", "province", "city", "county", "town", "section")
-SINGLE_VALUED = ("q", "year_from", "year_to", "section", "sort", "page", "per_page")
+# What the chips above the results show (and undo).
+FILTER_PARAMS = ("year", "year_from", "year_to", "doc_type", "level", "province", "city", "county", "town", "unit")
+FILTER_PARAMS += ("section",)
 
 PARAM_LABELS = {
     "q": "检索词",
@@ -44,6 +44,10 @@ PARAM_LABELS = {
     "city": "城市",
     "county": "区县",
     "town": "乡镇街道",
+    "level": "级别",
+    "unit": "发布单位",
+    "doc_type": "文件类型",
+    "facet_size": "筛选项数",
     "section": "章节",
     "sort": "排序",
     "page": "页码",
@@ -106,10 +110,8 @@ def chosen_filters(pairs: Pairs) -> list[Chosen]:
     for key, value in pairs:
         if key not in FILTER_PARAMS:
             continue
-        shown = value
-        if key == "section":
-            shown = SECTION_LABELS.get(value, value)
-        elif key == "year_from":
+        shown = VALUE_LABELS.get(key, {}).get(value, value)
+        if key == "year_from":
             shown = f"{value} 年起"
         elif key == "year_to":
             shown = f"至 {value} 年"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from search_service.model import SECTION_LABELS, Report
 from search_service.search.snippets import mark_all
@@ -74,7 +74,13 @@ class _Numberer:
 def report_view(report: Report, norm_terms: list[str]) -> ReportView:
     """The report with every occurrence of norm_terms marked and numbered."""
     numberer = _Numberer()
-    title = numberer.count(mark_all(report.title, norm_terms))
+    # A document without a title shows its composed label, in which no term
+    # is marked: it is not the report's text.
+    title = (
+        numberer.count(mark_all(report.title, norm_terms))
+        if report.title
+        else (str(escape(report.label)), numberer.total + 1, 0)
+    )
     pieces = []
     for section in report.sections:
         heading = numberer.count(mark_all(section.heading, norm_terms))

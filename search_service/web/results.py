@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from search_service.model import SECTION_LABELS, FacetValue, ReportHit, SearchResult
 from search_service.search import OpenIndex
-from search_service.web.links import Pairs, report_href, toggle, with_changes
+from search_service.web.links import VALUE_LABELS, Pairs, report_href, toggle, with_changes
 
 SNIPPETS_PER_REPORT = 3
 FACET_SHOWN = 8  # values shown at once; the rest behind 更多
@@ -24,12 +24,15 @@ FACET_MAX = 60  # values listed at all (the town facet can have thousands)
 FACET_LABELS = {
     "year": "年份",
     "section": "章节",
+    "level": "级别",
     "province": "省份",
     "city": "城市",
     "county": "区县",
     "town": "乡镇街道",
+    "unit": "发布单位",
+    "doc_type": "文件类型",
 }
-FACET_ORDER = ("year", "section", "province", "city", "county", "town")
+FACET_ORDER = ("year", "section", "level", "province", "city", "county", "town", "unit", "doc_type")
 
 SORT_LABELS = {"relevance": "相关度", "-year": "年份（新→旧）", "year": "年份（旧→新）"}
 
@@ -144,12 +147,12 @@ def facet_views(facets: dict[str, list[FacetValue]], pairs: Pairs) -> list[Facet
         items = []
         for fv in values:
             value = str(fv.value)
-            label = SECTION_LABELS.get(value, value) if name == "section" else value
+            label = VALUE_LABELS.get(name, {}).get(value, value)
             items.append(FacetItem(value, label, fv.count, value in chosen_values, toggle(pairs, name, value)))
         listed = {item.value for item in items}
         for value in chosen_values:  # a choice with no match left must stay undoable
             if value not in listed:
-                label = SECTION_LABELS.get(value, value) if name == "section" else value
+                label = VALUE_LABELS.get(name, {}).get(value, value)
                 items.insert(0, FacetItem(value, label, 0, True, toggle(pairs, name, value)))
         if not items:
             continue

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from search_service.api.errors import error_response, flatten_messages
 from search_service.api.views import query_limits, search_args_schema
 from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
-from search_service.model import SECTION_LABELS, SearchRequest
+from search_service.model import DOC_TYPE_CHOICES, LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchRequest, SearchResult
 from search_service.search import OpenIndex, parse_query, run_search
 from search_service.search.trend import trend
 from search_service.service import current_index, settings
@@ -59,6 +59,9 @@ PARAM_HINTS = {
     "sort": "可选的排序：relevance（相关度）、year（年份旧→新）、-year（年份新→旧）。",
     "page": "页码须为正整数。",
     "per_page": "每页条数须为 1–100 的整数。",
+    "level": "可选的级别：" + "、".join(LEVELS) + "。",
+    "doc_type": "可选的文件类型：" + "、".join(DOC_TYPE_CHOICES) + "（默认 annual_report，只查年度报告）。",
+    "facet_size": "筛选项数须为不小于 0 的整数（0 表示全部）。",
 }
 
 
@@ -132,6 +135,9 @@ def search_page() -> Response | tuple[str, int]:
         return render_template("search.html", **context), 200
     try:
         search_request = search_args_schema().load_args(links.as_multidict(pairs))
+        if not links.first(pairs, "facet_size"):
+            # The page lists facet values itself (8 shown, more behind 更多).
+            search_request = replace(search_request, facet_size=0)
         result = run_search(index, search_request, query_limits())
     except ValidationError as exc:
         messages = {k: flatten_messages(v) for k, v in exc.normalized_messages().items()}
@@ -164,6 +170,7 @@ def search_page() -> Response | tuple[str, int]:
         first_page=links.with_changes(pairs, page=None),
         chart=None,
         help=None,
+        other_documents=_other_documents(result, pairs),
     )
     if result.total.reports:
         context["chart"] = _chart(index, search_request, pairs)
@@ -173,6 +180,17 @@ def search_page() -> Response | tuple[str, int]:
         context["suggest_href"] = lambda new_q: links.with_changes(pairs, q=new_q)
         context["unfiltered_href"] = links.href([("q", q)])
     return render_template("search.html", **context), 200
+
+
+def _other_documents(result: SearchResult, pairs: links.Pairs) -> tuple[int, str, str] | None:
+    """When annual reports are searched, how many other documents (工作要点,
+    news…) match too, with links to them alone and to everything."""
+    if result.request.doc_type != "annual_report":
+        return None
+    count = next((fv.count for fv in result.facets.get("doc_type", []) if fv.value == "other"), 0)
+    if not count:
+        return None
+    return count, links.with_changes(pairs, doc_type="other"), links.with_changes(pairs, doc_type="all")
 
 
 def _wants_html() -> bool:
@@ -228,6 +246,9 @@ def report_page(report_id: str) -> Response | tuple[str, int]:
             back=links.href(pairs) if q else "/",
             hidden=[(k, v) for k, v in pairs if k != "q"],
             source_href=f"/reports/{report_id}/source" if _source_path(report.source) else "",
+            level_label=LEVEL_LABELS.get(report.level or "", ""),
+            # Only a web address is a link: a stored value is never trusted to be one.
+            original_url=report.url if (report.url or "").startswith(("http://", "https://")) else "",
         ),
         200,
     )

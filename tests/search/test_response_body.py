@@ -49,7 +49,11 @@ def test_search_body_equals_the_schema_dump(index, request_):
 def test_search_body_equals_the_schema_dump_with_unknown_fields():
     hit = ReportHit(
         report_id="x",
-        title="某镇2024年法治政府建设年度报告",
+        title=None,
+        doc_type="annual_report",
+        level="township",
+        unit="某镇",
+        url=None,
         town=None,
         county=None,
         city=None,
