@@ -243,7 +243,8 @@ def meta_fields(line: str) -> list[tuple[str, str]] | None:
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(body)
         label = match["bracketed"] or match["boxed"] or match["inboxed"] or match["plain"]
-        value = _VALUE_END.split(body[match.end() : end], maxsplit=1)[0]
+        # A table row writes its value after a bar: 发布日期: | 2024-03-25 |.
+        value = _VALUE_END.split(body[match.end() : end].lstrip(" |｜"), maxsplit=1)[0]
         fields.append((label, value.strip(_VALUE_TRIM)))
     return fields
 

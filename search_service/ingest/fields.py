@@ -55,6 +55,9 @@ def find_year(title: str, preamble: str, body: str) -> int | None:
     year = year_in_title(title)
     if year is not None:
         return year
+    if _RANGE.search(ascii_digits(title)):
+        # A plan for a period (实施方案（2022—2025年）) is about no one year.
+        return None
     cleaned = _RANGE.sub("", _CITED.sub("", ascii_digits(preamble)))
     for match in _PREAMBLE_YEAR.finditer(cleaned):
         text = match.group(1) or match.group(2)
@@ -209,10 +212,25 @@ def date_line(line: str) -> str | None:
     return iso_date(f"{year}-{month}-{day}")
 
 
+# A label alone on its line, its value on the next: 发布时间： / 2026-03-04.
+_LABEL_ALONE = re.compile(r"^[•·\s]*(?:发布日期|发布时间|更新时间|信息时间|时间|日期)\s*[:：]?\s*$")
+
+
+def _values_under_labels(lines: list[str]) -> list[str]:
+    """Lines with a value written under its label joined to the label."""
+    joined: list[str] = []
+    for index, line in enumerate(lines):
+        if _LABEL_ALONE.match(line) and index + 1 < len(lines):
+            joined.append(line.strip().rstrip(":：") + "：" + lines[index + 1])
+        else:
+            joined.append(line)
+    return joined
+
+
 def header_date(lines: Sequence[str]) -> str | None:
     """A 发布日期/时间 left in the header lines by a page we got as text,
     else a line there that is only a date."""
-    lines = [ascii_digits(line) for line in lines if not _TODAY.search(line)]
+    lines = _values_under_labels([ascii_digits(line) for line in lines if not _TODAY.search(line)])
     for line in lines:
         match = _HEADER_DATE.search(line)
         if match is not None:

@@ -106,10 +106,10 @@ def gazetteer() -> Gazetteer:
         _add(by_name, record.district_name, place)
         by_code[(record.district_code or "").ljust(6, "0")] = place
     for name, places in list(by_name.items()):
-        short = autonomous_short_name(name)
-        if short and short not in by_name:
-            for place in places:
-                _add(by_name, short, place)
+        for short in autonomous_short_names(name):
+            if short not in by_name:
+                for place in places:
+                    _add(by_name, short, place)
     stems: dict[str, list[Place]] = {}
     for name, places in by_name.items():
         stem = county_stem(name)
@@ -162,6 +162,16 @@ def autonomous_short_name(name: str) -> str | None:
     if stem == name[: -len(unit)]:
         return None
     return stem + unit[-1]
+
+
+def autonomous_short_names(name: str) -> list[str]:
+    """The ways texts shorten an autonomous unit's name: 镇宁布依族苗族自治县
+    -> 镇宁县 and 镇宁自治县; 恩施土家族苗族自治州 -> 恩施州 and 恩施自治州."""
+    short = autonomous_short_name(name)
+    if short is None:
+        return []
+    unit = next(u for u in _AUTONOMOUS_UNITS if name.endswith(u))
+    return [short, short[:-1] + unit]
 
 
 def county_stem(name: str) -> str | None:

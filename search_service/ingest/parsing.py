@@ -19,7 +19,7 @@ import logging
 import re
 
 from search_service.errors import UnreadableFile
-from search_service.ingest.classify import classify
+from search_service.ingest.classify import classify, is_template
 from search_service.ingest.document import RawDocument
 from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name
 from search_service.ingest.gazetteer import gazetteer
@@ -181,10 +181,14 @@ def parse_document(document: RawDocument) -> Report:
     sections = split_sections(body, year)
     prefixes = _prefix_names("|".join([title, *issuers, opening[:200]]))
     addressed = [name for name, _, _ in find_names(salutation)]
-    unit = find_unit(
-        title=title, opening=opening, issuers=issuers, body=body_text, prefixes=prefixes, exclude=addressed
-    )
-    if unit.level is None:
+    if is_template("\n".join((title, opening, body_text))):
+        # A template names no unit: its xx镇 is a placeholder.
+        unit = Unit()
+    else:
+        unit = find_unit(
+            title=title, opening=opening, issuers=issuers, body=body_text, prefixes=prefixes, exclude=addressed
+        )
+    if unit.level is None and not is_template(body_text):
         town = _town(title, issuers, body_text)
         unit = Unit(TOWNSHIP, town, town) if town else unit
     town = unit.town if unit.level in (TOWNSHIP, DEPARTMENT) else None

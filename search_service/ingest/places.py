@@ -38,7 +38,8 @@ MIN_BODY_NAME = 3
 # 领导下); one of its offices may be a neighbour's (联合辰溪县公安局执法),
 # so an office counts for half.
 _ORG_AFTER = re.compile(
-    r"[县区市旗州盟]?(?:委|党委|党工委|管委会|人民政府|政府|人大|政协|纪委|监委|依法治)|法治政府|法治建设|全面依法"
+    r"[县区市旗州盟]?(?:委|党委|党工委|管委会|人民政府|政府|人大|政协|纪委|监委|依法治)|法治政府|法治建设|全面依法|"
+    r"(?:19|20)\d\d年度?法治"
 )
 _SHORT_NAME_BODY = re.compile(r".(?:委|人民政府|政府)")
 _OFFICE_AFTER = re.compile(r"司法局|人民法院|法院|人民检察院|检察院|公安局")

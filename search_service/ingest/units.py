@@ -121,7 +121,20 @@ def unit_in_name(text: str, prefixes: Sequence[str] = ()) -> Unit | None:
 _TOWNSHIP_BODY = re.compile(r"(?:街道办事处|街道办|街道|镇|乡|苏木)(?:人民政府|政府|党委|党工委|委员会|办事处)?$")
 
 
+# A township's own office: 某镇司法所, 某街道综合行政执法队.
+_TOWNSHIP_OFFICE = re.compile(r"(?:镇|乡|街道|苏木)(?:人民政府)?[\u4e00-\u9fff]{0,8}(?:所|站|队|中心|办公室|办)$")
+# A government named before other words: 静海区政府常务会议审议….
+_GOVERNMENT_FIRST = re.compile(r"^(.{2,20}?)(?:人民政府|政府)")
+
+
 def _unit_of_part(part: str, prefixes: Sequence[str]) -> Unit | None:
+    unit = _unit_of_whole_part(part, prefixes)
+    if unit is None and (first := _GOVERNMENT_FIRST.match(part)) is not None and first.end() < len(part):
+        unit = _unit_of_whole_part(first.group(), prefixes)
+    return unit
+
+
+def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
     part = _PARTY_HEAD.sub("", part)
     if not part or len(part) > MAX_NAME + 10:
         return None
@@ -133,7 +146,8 @@ def _unit_of_part(part: str, prefixes: Sequence[str]) -> Unit | None:
         level = _government_level(name) if name else None
         return Unit(level, name, None) if level else None
     if _DEPARTMENT_END.search(part):
-        return Unit(DEPARTMENT, part, town) if _is_office_name(part) else None
+        own_town = town if town and _TOWNSHIP_OFFICE.search(part) else None
+        return Unit(DEPARTMENT, part, own_town) if _is_office_name(part) else None
     if town:
         return Unit(TOWNSHIP, town, town)
     name = _longest_place_suffix(_GOVERNMENT.sub("", part))
@@ -182,7 +196,10 @@ _SUBJECT = re.compile(
     r"(?=坚持|始终|深入|全面|紧紧|认真|以|在|把|围绕|扎实|持续|积极|严格|聚焦|高度|按照|立足|不断|着力|牢固|"
     r"紧扣|贯彻|锚定|切实|全力|大力|加快|紧盯|牢牢|主动|进一步|党委|党工委|人民政府|政府|领导班子|2\d{3}年|[，,])"
 )
-_REPORTS_ON = re.compile(r"现将(?P<subject>[^，。；]{2,40}?)(?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})\s*年")
+_REPORTS_ON = re.compile(
+    r"现将(?P<subject>[^，。；]{2,40}?)(?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})\s*年"
+    r"|我代表(?P<speaker>[^，。；]{2,30}?(?:人民政府|政府))"
+)
 # A unit's bodies as the subject of a sentence (县委、县政府坚持…), not as
 # the superior that leads it (在区委、区政府的坚强领导下).
 _ACTS = r"(?=坚持|始终|高度|深入|全面|认真|以|紧紧|扎实|切实|持续|主要领导|主要负责)"
@@ -193,8 +210,12 @@ _OWN_UNIT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"我(?:县|区|旗)|(?<![在受按])(?:县|区|旗)委、(?:县|区|旗)政府{_ACTS}|(?:县|区|旗)政府{_ACTS}"),
         COUNTY,
     ),
-    (re.compile(rf"我(?:州|盟)|(?<![在受按])(?:州|盟)委、(?:州|盟)?(?:政府|行署){_ACTS}"), CITY),
-    (re.compile(r"我省|省政府(?:坚持|始终|深入|全面)|(?:全|我)自治区|自治区人民政府(?:坚持|始终|深入)"), PROVINCE),
+    (re.compile(rf"我市|(?<![县区旗])市(?:人民)?政府{_ACTS}|现将市(?:人民)?政府"), CITY),
+    (
+        re.compile(rf"我(?:州|盟)|现将(?:州|盟)(?:人民)?政府|(?<![在受按])(?:州|盟)委、(?:州|盟)?(?:政府|行署){_ACTS}"),
+        CITY,
+    ),
+    (re.compile(rf"我省|省政府{_ACTS}|现将省(?:人民)?政府|(?:全|我)自治区|现将自治区|自治区人民政府{_ACTS}"), PROVINCE),
     (re.compile(r"我局|我委|局党组|局党委|委党组|本局|全局干部"), DEPARTMENT),
 )
 # The unit words a level's own name ends with (for 我县: a name ending in 县).
@@ -224,7 +245,7 @@ def unit_in_opening(opening: str, prefixes: Sequence[str] = ()) -> Unit | None:
             if unit is not None:
                 return unit
     for reports in _REPORTS_ON.finditer(text):
-        unit = unit_in_name(reports.group("subject"), prefixes)
+        unit = unit_in_name(reports.group("subject") or reports.group("speaker"), prefixes)
         if unit is not None:
             return unit
     return None
@@ -243,10 +264,12 @@ def level_in_words(opening: str, body: str) -> str | None:
     return None
 
 
-# A unit's name the body writes before its bodies or inside a cited local
-# document's title: 金平县委, 金平县人民政府, 《金平县领导干部…清单》.
+# A unit's name the body writes before its bodies (金平县委, 金平县人民政府)
+# or opening a cited local document's title (《金平县领导干部…清单》).
+_NAME_TEXT = r"[\u4e00-\u9fff]{2,10}?(?:自治县|自治州|自治旗|自治区|县|区|旗|市|州|盟|省)"
 _NAMED_BODY = re.compile(
-    r"(?:(?<=《)|(?<=^)|(?<=[，。；、“\s（(]))(?P<name>[\u4e00-\u9fff]{2,10}?(?:自治县|自治州|自治旗|县|区|旗|市|州|盟|省|自治区))"
+    rf"(?<=《)(?P<cited>{_NAME_TEXT})"
+    rf"|(?:(?<=^)|(?<=[，。；、“\s（(]))(?P<name>{_NAME_TEXT})"
     r"(?=委|人民政府|政府|党政|领导干部|法治|20\d\d年|全面依法|依法治)"
 )
 
@@ -259,11 +282,11 @@ def named_in_body(body: str, level: str, exclude: Iterable[str] = ()) -> str | N
     counts: Counter[str] = Counter()
     gaz = gazetteer()
     for match in _NAMED_BODY.finditer(body):
-        name = _longest_place_suffix(match.group("name"))
+        name = _longest_place_suffix(match.group("cited") or match.group("name"))
         if not name or name in excluded or not name.endswith(ends):
             continue
         places = gaz.lookup(name)
-        if places and level in (COUNTY, CITY, PROVINCE) and {_place_level(p, name) for p in places} != {level}:
+        if not places or {_place_level(p, name) for p in places} != {level}:
             continue
         counts[name] += 1
     ranked = counts.most_common(2)
