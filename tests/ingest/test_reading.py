@@ -280,6 +280,43 @@ def test_pdf_rejoins_lines_and_drops_page_furniture(reading_fixtures: Path, fixt
     assert document.meta == {"pdf_title": "".join(fixture_source.TITLE), "pdf_created": "2000-01-01"}
 
 
+def _canvas_pdf(path: Path, lines: list[tuple[float, float, str]]) -> Path:
+    """A one-page PDF with each (x, y, text) drawn as its own text object, in
+    a CJK font that is not embedded (as some government PDFs are)."""
+    canvas_module = pytest.importorskip("reportlab.pdfgen.canvas")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    canvas = canvas_module.Canvas(str(path), pagesize=(420, 595))
+    canvas.setFont("STSong-Light", 12)
+    for x, y, text in lines:
+        canvas.drawString(x, y, text)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_pdf_keeps_single_characters_drawn_on_their_own(tmp_path: Path) -> None:
+    # PDFium drops a one-character text object of a font that is not
+    # embedded when no CJK font is installed; those pages are read with
+    # pdfminer, so the wrapped "告" and the lone "：" are kept either way.
+    lines = [(60, 540, "青山镇2023年度法治政府建设工作报"), (60, 520, "告")]
+    lines += [(60, 490, "现将本镇法治政府建设有关情况报告如下"), (276, 490, "：")]
+    lines += [(60, 460, "一、主要举措和成效"), (60, 440, "全年审查规范性文件十二件，组织执法人员培训三次。")]
+    document = read_document(_canvas_pdf(tmp_path / "single.pdf", lines), "single.pdf")
+    assert "青山镇2023年度法治政府建设工作报告" in document.text.replace("\n", "")
+    assert "报告如下：" in document.text
+
+
+def test_pdf_of_individually_placed_characters_reads_in_order(tmp_path: Path) -> None:
+    text = "二〇二三年法治政府建设工作报告"
+    lines = [(60 + 12 * i, 540, char) for i, char in enumerate(text)]
+    lines += [(60, 500, "全镇全年审查规范性文件十二件，组织执法人员培训三次，办理行政复议案件两件。")]
+    document = read_document(_canvas_pdf(tmp_path / "chars.pdf", lines), "chars.pdf")
+    assert document.text.startswith(text + "全镇全年")
+
+
 # --- unreadable files ---------------------------------------------------
 
 
