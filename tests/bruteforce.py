@@ -155,6 +155,10 @@ def parse(q: str) -> Query:
 # ------------------------------------------------------------------ reports
 
 
+# The facets of a search besides `section`, as CONTRACT.md lists them.
+FACET_NAMES = ("year", "doc_type", "level", "unit", "province", "city", "county", "town")
+
+
 @dataclass(frozen=True)
 class BruteReport:
     """A parsed report reduced to what the rules look at."""
@@ -162,7 +166,8 @@ class BruteReport:
     report_id: str
     source: str
     year: int | None
-    places: dict[str, str | None]
+    doc_type: str
+    places: dict[str, str | None]  # level, unit, province, city, county, town
     units: tuple[tuple[str, str], ...] = field(repr=False)  # (kind, normalised text)
     text: str = field(repr=False)  # the whole report, normalised
 
@@ -173,7 +178,10 @@ class BruteReport:
             report_id=report.report_id,
             source=report.source,
             year=report.year,
+            doc_type=report.doc_type,
             places={
+                "level": report.level,
+                "unit": report.unit,
                 "province": report.province,
                 "city": report.city,
                 "county": report.county,
@@ -208,7 +216,7 @@ class BruteCorpus:
     @classmethod
     def load(cls, source_dir: Path) -> BruteCorpus:
         """Parse every file under source_dir as ingestion does, keeping what
-        the index keeps: reports (not other documents), one per content."""
+        the index keeps: every document (reports and others), one per content."""
         from search_service.errors import UnreadableFile
         from search_service.ingest import parse_file
 
@@ -218,7 +226,7 @@ class BruteCorpus:
                 report = parse_file(path, source_dir)
             except UnreadableFile:
                 continue
-            if report.is_report and report.report_id not in seen:
+            if report.report_id not in seen:
                 seen[report.report_id] = report
         return cls.from_reports(seen.values())
 
@@ -226,6 +234,8 @@ class BruteCorpus:
         """The distinct known values of a facet field, sorted."""
         if name == "year":
             return sorted({r.year for r in self.reports if r.year is not None})
+        if name == "doc_type":
+            return sorted({r.doc_type for r in self.reports})
         return sorted({v for r in self.reports if (v := r.places[name]) is not None})
 
     def evaluate(self, request: SearchRequest) -> Expected:
@@ -248,11 +258,17 @@ class BruteCorpus:
         final = [i for i in range(len(self.reports)) if matched[i] and all_filters_but(i, "")]
 
         facets: dict[str, dict[str | int, int]] = {}
-        for name in ("year", "province", "city", "county", "town"):
+        for name in FACET_NAMES:
             counts: Counter[str | int] = Counter()
             for i, report in enumerate(self.reports):
                 if matched[i] and all_filters_but(i, name):
-                    value = report.year if name == "year" else report.places[name]
+                    value = (
+                        report.year
+                        if name == "year"
+                        else report.doc_type
+                        if name == "doc_type"
+                        else report.places[name]
+                    )
                     if value is not None:
                         counts[value] += 1
             facets[name] = dict(counts)
@@ -290,8 +306,8 @@ def _filters(report: BruteReport, request: SearchRequest) -> dict[str, bool]:
         and (request.year_from is None or (year is not None and year >= request.year_from))
         and (request.year_to is None or (year is not None and year <= request.year_to))
     )
-    out = {"year": year_ok}
-    for name in ("province", "city", "county", "town"):
+    out = {"year": year_ok, "doc_type": request.doc_type in ("all", report.doc_type)}
+    for name in ("level", "unit", "province", "city", "county", "town"):
         wanted = getattr(request, name)
         out[name] = not wanted or report.places[name] in wanted
     return out

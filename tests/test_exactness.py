@@ -22,7 +22,7 @@ import pytest
 from bench.corpus import generate_corpus, vocabulary
 from search_service.model import SECTION_KINDS, SearchRequest
 from search_service.text import words
-from tests.bruteforce import BruteCorpus, BruteReport, Expected, normalize_term, parse
+from tests.bruteforce import FACET_NAMES, BruteCorpus, BruteReport, Expected, normalize_term, parse
 
 N_REPORTS = 300
 CORPUS_SEED = 20240601
@@ -84,12 +84,39 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from search_service.search import open_index
 
     source = tmp_path_factory.mktemp("exact-corpus")
-    generate_corpus(source, N_REPORTS, CORPUS_SEED)
+    files = generate_corpus(source, N_REPORTS, CORPUS_SEED)
+    _add_look_alikes(source, files)
     index_dir = tmp_path_factory.mktemp("exact-index")
     build_index(source, index_dir)
     index = open_index(index_dir)
     yield World(source, index, BruteCorpus.load(source))
     index.close()
+
+
+# Look-alikes indexed beside the reports as other documents (doc_type
+# "other"): a unit's 工作要点 and a meeting's news, bodies taken from reports.
+N_LOOK_ALIKES = 24
+
+
+def _add_look_alikes(source: Path, files: list[Path]) -> None:
+    """Paragraphs of reports under a look-alike's title, without the report's
+    own title, headings and 报告如下, so that nothing says "report"."""
+    rng = random.Random(CORPUS_SEED + 1)
+    written = 0
+    for path in rng.sample(sorted(files), len(files)):
+        lines = [
+            line
+            for line in path.read_text("utf-8").splitlines()[1:]
+            if len(line.strip()) > 20 and "报告" not in line and not line.strip()[:2].endswith("、")
+        ]
+        if len(lines) < 4:
+            continue
+        year = 2019 + written % 6
+        kind = "关于印发{}年法治政府建设工作要点的通知" if written % 2 else "召开{}年度法治政府建设工作推进会议"
+        (source / f"zz_other_{written:02}.txt").write_text("\n".join([kind.format(year), *lines[:8]]), "utf-8")
+        written += 1
+        if written == N_LOOK_ALIKES:
+            return
 
 
 # ------------------------------------------------------------------ comparing
@@ -130,7 +157,7 @@ def _engine_answer(index: object, request: SearchRequest) -> Answer:
 
 def _describe(request: SearchRequest) -> str:
     parts = [f"q={request.q!r}"]
-    for name in ("year", "year_from", "year_to", "town", "county", "city", "province", "section"):
+    for name in ("year", "year_from", "year_to", "doc_type", "level", "unit", "town", "county", "city", "province"):
         value = getattr(request, name)
         if value:
             parts.append(f"{name}={value!r}")
@@ -162,7 +189,7 @@ def _differences(world: World, request: SearchRequest) -> list[str]:
             f"total: expected reports={expected.total_reports} sections={expected.total_sections}, "
             f"got reports={got.total_reports} sections={got.total_sections}"
         )
-    for facet in ("year", "province", "city", "county", "town", "section"):
+    for facet in (*FACET_NAMES, "section"):
         want = expected.facets[facet]
         have = got.facets.get(facet, {})
         if want != have:
@@ -375,7 +402,9 @@ def _random_filters(rng: random.Random, brute: BruteCorpus) -> dict[str, object]
     years = brute.values("year")
     chosen: dict[str, object] = {}
     for _ in range(rng.randint(1, 3)):
-        kind = rng.choice(("year", "years", "range", "from", "to", "province", "city", "county", "town"))
+        kind = rng.choice(
+            ("year", "years", "range", "from", "to", "doc_type", "level", "unit", "province", "city", "county", "town")
+        )
         if kind == "year":
             chosen["year"] = (rng.choice(years),)
         elif kind == "years":
@@ -387,6 +416,8 @@ def _random_filters(rng: random.Random, brute: BruteCorpus) -> dict[str, object]
             chosen["year_from"] = rng.choice(years)
         elif kind == "to":
             chosen["year_to"] = rng.choice(years)
+        elif kind == "doc_type":
+            chosen["doc_type"] = rng.choice(("other", "all"))
         else:
             values = brute.values(kind)
             if not values:
@@ -402,11 +433,13 @@ def _place_of(rng: random.Random, reports: list[BruteReport]) -> dict[str, objec
     """Filters that all hold for one real report, so that facets have values."""
     report = rng.choice(reports)
     out: dict[str, object] = {}
-    name = rng.choice(("province", "city", "county", "town"))
+    name = rng.choice(("level", "unit", "province", "city", "county", "town"))
     if report.places[name]:
         out[name] = (report.places[name],)
     if report.year and rng.random() < 0.5:
         out["year"] = (report.year,)
+    if report.doc_type != "annual_report":
+        out["doc_type"] = rng.choice((report.doc_type, "all"))
     return out
 
 
@@ -428,6 +461,19 @@ def test_filters_and_facets_match_the_contract(world: World) -> None:
         sort = rng.choice(("relevance", "year", "-year"))
         requests.append(SearchRequest(q=q, section=section, sort=sort, **filters))  # type: ignore[arg-type]
     _check(world, requests, at_least=50)
+
+
+def test_look_alikes_are_indexed_as_other_documents(world: World) -> None:
+    """Every readable file is in the index; the look-alikes as "other", found
+    only when asked for."""
+    from search_service.search import run_search
+
+    others = {r.report_id for r in world.brute.reports if r.doc_type == "other"}
+    assert len(others) == N_LOOK_ALIKES
+    everything = run_search(world.index, SearchRequest(q="法治", doc_type="all", per_page=100))  # type: ignore[arg-type]
+    default = run_search(world.index, SearchRequest(q="法治", per_page=100))  # type: ignore[arg-type]
+    assert everything.total.reports == default.total.reports + len(others)
+    assert {fv.value: fv.count for fv in default.facets["doc_type"]}["other"] == len(others)
 
 
 def test_place_facets_are_present(world: World) -> None:
