@@ -12,6 +12,18 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting, with its default; `from_env` reads the environment.
+
+    - `index_dir` (SEARCH_SERVICE_INDEX), `source_dir` (SEARCH_SERVICE_SOURCE):
+      where the index lives and where the source files are;
+    - `cors_origins` (SEARCH_SERVICE_CORS_ORIGINS, comma-separated);
+    - `file_time_budget` (SEARCH_SERVICE_FILE_TIME_BUDGET): seconds one
+      source file may take to read and parse; a file over it is reported as
+      failed ("took longer than 60 s to read (time budget)") and the build
+      goes on. 0 means no limit;
+    - the request limits (`max_query_length` ... `max_request_bytes`).
+    """
+
     index_dir: Path = PROJECT_ROOT / "index"
     source_dir: Path = PROJECT_ROOT / "data" / "reports"
     max_query_length: int = 200
@@ -21,6 +33,7 @@ class Settings:
     max_or_branches: int = 16
     max_request_bytes: int = 64 * 1024
     cors_origins: tuple[str, ...] = ("*",)
+    file_time_budget: float = 60.0
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -34,6 +47,8 @@ class Settings:
         if env.get("SEARCH_SERVICE_CORS_ORIGINS") is not None:
             origins = tuple(o.strip() for o in env["SEARCH_SERVICE_CORS_ORIGINS"].split(",") if o.strip())
             settings = replace(settings, cors_origins=origins)
+        if env.get("SEARCH_SERVICE_FILE_TIME_BUDGET"):
+            settings = replace(settings, file_time_budget=float(env["SEARCH_SERVICE_FILE_TIME_BUDGET"]))
         return settings
 
     def with_overrides(self, **overrides: object) -> Settings:

@@ -7,13 +7,19 @@ fields and sections in that text.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
+from search_service.config import Settings
+from search_service.errors import UnreadableFile
+from search_service.ingest import budget
 from search_service.ingest.document import SUPPORTED_SUFFIXES, RawDocument
 from search_service.model import Report
 
 __all__ = ["SUPPORTED_SUFFIXES", "RawDocument", "iter_source_files", "parse_file"]
+
+log = logging.getLogger(__name__)
 
 
 def iter_source_files(root: Path) -> list[Path]:
@@ -36,12 +42,25 @@ def iter_source_files(root: Path) -> list[Path]:
     return [path for _, path in files]
 
 
-def parse_file(path: Path, root: Path | None = None) -> Report:
+def parse_file(path: Path, root: Path | None = None, time_budget: float | None = None) -> Report:
     """Read and parse one file. Raises UnreadableFile with the reason when
-    the file cannot give a report's text (corrupt, encrypted, empty...)."""
+    the file cannot give a report's text (corrupt, encrypted, empty...) or
+    takes longer than `time_budget` seconds (None: the `file_time_budget`
+    setting, 60 s unless SEARCH_SERVICE_FILE_TIME_BUDGET says otherwise;
+    0: no limit). The budget interrupts the work on the main thread of a
+    process (SIGALRM) and is checked between PDF pages everywhere."""
     from search_service.ingest.parsing import parse_document
     from search_service.ingest.reading import read_document
 
     source = path.relative_to(root).as_posix() if root is not None else path.name
-    document = read_document(path, source)
-    return parse_document(document)
+    if time_budget is None:
+        time_budget = Settings.from_env().file_time_budget
+    try:
+        with budget.time_budget(time_budget) as deadline:
+            document = read_document(path, source, deadline)
+            report = parse_document(document)
+            deadline.check()
+    except budget.BudgetExpired as exc:
+        log.info("%s: %s", source, exc.reason)
+        raise UnreadableFile(source, exc.reason) from None
+    return report

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search_service.errors import UnreadableFile
+from search_service.ingest.budget import Deadline
 from search_service.ingest.cleaning import clean_text
 from search_service.ingest.decoding import decode_bytes
 from search_service.ingest.document import SUPPORTED_SUFFIXES, RawDocument
@@ -67,11 +68,15 @@ class _Extracted:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def read_document(path: Path, source: str) -> RawDocument:
+def read_document(path: Path, source: str, deadline: Deadline | None = None) -> RawDocument:
     """Read, extract and clean one file. `source` names it in errors and in
-    the result. Raises UnreadableFile with the reason when it cannot."""
+    the result. Raises UnreadableFile with the reason when it cannot.
+    `deadline` is checked between the steps (and between PDF pages); it
+    raises `budget.BudgetExpired`, which the caller turns into a failure."""
     try:
-        extracted = _extract(path)
+        extracted = _extract(path, deadline)
+        if deadline is not None:
+            deadline.check()
         cleaned = clean_text(extracted.text)
         if len(_CHINESE.findall(cleaned.text)) < MIN_CHINESE_CHARS:
             raise Unreadable("no Chinese text" if cleaned.text.strip() else "no text")
@@ -86,7 +91,7 @@ def read_document(path: Path, source: str) -> RawDocument:
     )
 
 
-def _extract(path: Path) -> _Extracted:
+def _extract(path: Path, deadline: Deadline | None) -> _Extracted:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise Unreadable(f"unsupported file type {suffix or '(none)'}")
@@ -101,7 +106,7 @@ def _extract(path: Path) -> _Extracted:
     if size > limit:
         raise Unreadable(f"file too large: {size / MEGABYTE:.1f} MB (limit {limit // MEGABYTE} MB)")
     try:
-        extracted = _extract_format(path, kind)
+        extracted = _extract_format(path, kind, deadline)
     except OSError as exc:
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from exc
     if len(extracted.text) > MAX_TEXT_CHARS:
@@ -109,7 +114,7 @@ def _extract(path: Path) -> _Extracted:
     return extracted
 
 
-def _extract_format(path: Path, kind: str) -> _Extracted:
+def _extract_format(path: Path, kind: str, deadline: Deadline | None) -> _Extracted:
     if kind == "txt":
         decoded = decode_bytes(path.read_bytes())
         return _Extracted(decoded.text, kind, decoded.encoding)
@@ -119,5 +124,5 @@ def _extract_format(path: Path, kind: str) -> _Extracted:
     if kind == "docx":
         word = extract_docx(path)
         return _Extracted(word.text, kind, None, word.meta)
-    pdf = extract_pdf(path)
+    pdf = extract_pdf(path, deadline)
     return _Extracted(pdf.text, kind, None, pdf.meta)
