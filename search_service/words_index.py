@@ -236,7 +236,7 @@ def report_words(report: Report, normalised_units: Sequence[str] | None = None) 
             sections.append(counter.counts(normalised_units[position], normalised=True))
         else:
             sections.append(counter.counts(section.heading + "\n" + section.text))
-    return ReportWords(counter.counts(report.title), sections)
+    return ReportWords(counter.counts(report.title or ""), sections)
 
 
 def add_report(writer: SegmentWriter, report: Report, found: ReportWords) -> None:
