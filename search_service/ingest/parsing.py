@@ -73,6 +73,18 @@ OPENING_PARAGRAPHS = 2
 MAX_OPENING = 600
 
 
+_INLINE_HEADING = re.compile(r"(?<=[。；])(?=[一二三四五六七八九十]{1,2}、)")
+# Characters of place names in traditional writing (辰溪縣, 某某區, 鄉, 鎮):
+# a simplified report that writes one is converted for place finding.
+_TRADITIONAL_PLACE = re.compile(r"[縣區鄉鎮雲貴廣東陝遼寧龍蘇蕪濟鄭漢襄灣臺陽黃濱滬齊魯]")
+
+
+def _for_places(text: str) -> str:
+    """`text` with traditional characters simplified when it writes a place
+    name in them (same length: t2s maps each character to one)."""
+    return to_simplified(text) if _TRADITIONAL_PLACE.search(text) else text
+
+
 def _unglue_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """A title run together with the first sentence (a document-sharing
     site's copy) becomes a title line and a body line."""
@@ -83,7 +95,8 @@ def _unglue_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
         if glued is None:
             return paragraphs
         title, rest = glued
-        split = [Paragraph(title, title), Paragraph(rest, rest)]
+        # The parts' headings are run in too: …持续优化。一、坚持党的领导….
+        split = [Paragraph(title, title), *(Paragraph(part, part) for part in _INLINE_HEADING.split(rest) if part)]
         return paragraphs[:index] + split + paragraphs[index + 1 :]
     return paragraphs
 
@@ -193,11 +206,11 @@ def parse_document(document: RawDocument) -> Report:
         unit = Unit(TOWNSHIP, town, town) if town else unit
     town = unit.town if unit.level in (TOWNSHIP, DEPARTMENT) else None
     found = find_places(
-        title=title,
+        title=_for_places(title),
         town=town,
-        issuers=[*issuers, salutation, unit.name or ""],
+        issuers=[_for_places(text) for text in (*issuers, salutation, unit.name or "")],
         index_number=document.meta.get("index_number"),
-        body=body_text,
+        body=_for_places(body_text),
     )
     places = _places_for_unit(unit, found)
     published = find_published(document.meta, texts[: header.body_start], signature.date)

@@ -64,7 +64,7 @@ _LEADING_CHROME: tuple[re.Pattern[str], ...] = tuple(
         r"(?:19|20)\d\d(?:[-/.年]\d{1,2}){2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?",
         r"附件\d{0,2}[:：]?",
         # An attachment's file name before the title: 某镇…年度报告.docx某镇…年度报告.
-        r"^[^。，]{2,80}?\.(?:docx?|wps|pdf)(?=.)",
+        r"^[^。，]{2,80}?\.(?:docx|doc|wps|pdf)(?![A-Za-z])(?=.)",
         # A document-sharing site's name and address: 某某之家—全网资源每日更新www.example.com.
         r"^.{0,30}?(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org)(?:\.cn)?(?:/\S*)?",
     )

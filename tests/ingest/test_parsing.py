@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from search_service.config import PROJECT_ROOT
 from search_service.errors import UnreadableFile
+from search_service.ingest.classify import classify
 from search_service.ingest.document import RawDocument
-from search_service.ingest.fields import date_line, find_year, town_in_name, year_in_title
+from search_service.ingest.fields import date_line, find_year, header_date, town_in_name, year_in_title
 from search_service.ingest.headings import heading_kind
 from search_service.ingest.parsing import parse_document
-from search_service.ingest.title import find_header
-from search_service.model import SECTION_KINDS
+from search_service.ingest.title import find_header, strip_title_chrome
+from search_service.ingest.units import find_unit, unit_in_opening
+from search_service.model import SECTION_KINDS, Section
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "parsing"
 EXPECTED = {
@@ -25,7 +27,20 @@ EXPECTED = {
     for name, value in json.loads((FIXTURES / "expected.json").read_text("utf-8")).items()
     if not name.startswith("_")
 }
-FIELDS = ("title", "town", "county", "city", "province", "year", "published", "is_report", "traditional")
+FIELDS = (
+    "title",
+    "doc_type",
+    "level",
+    "unit",
+    "town",
+    "county",
+    "city",
+    "province",
+    "year",
+    "published",
+    "is_report",
+    "traditional",
+)
 
 
 def parse_fixture(name: str):
@@ -253,3 +268,79 @@ def test_any_text_gives_a_report_or_unreadable(lines):
     assert first.report_id == second.report_id
     assert all(section.kind in SECTION_KINDS for section in first.sections)
     assert [s.kind for s in first.sections].count("preamble") <= 1
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        (
+            "天津市静海区人民政府 2019年12月3日星期二无障碍 简体|繁体静海区2023年度法治政府建设情况报告",
+            "静海区2023年度法治政府建设情况报告",
+        ),
+        ("通知公告柳城县2025年法治政府建设年度报告", "柳城县2025年法治政府建设年度报告"),
+        ("•公开方式:公开王河镇人民政府关于2025年法治政府建设的报告", "王河镇人民政府关于2025年法治政府建设的报告"),
+        ("勐拉镇2023年法治政府建设年度报告.docx", "勐拉镇2023年法治政府建设年度报告"),
+        ("某镇2023年度报告.docx某镇2023年法治政府建设年度报告", "某镇2023年法治政府建设年度报告"),
+        (
+            "今天是：2022年5月9日 星期一 农历四月初九您所在的位置：政务公开 > 工作报告大邱庄镇2021年法治政府建设工作报告",
+            "大邱庄镇2021年法治政府建设工作报告",
+        ),
+        ("公文生成日期：2023-03-01某乡2022年度法治政府建设情况报告", "某乡2022年度法治政府建设情况报告"),
+        ("无障碍 简体|繁体", ""),
+        ("吉水镇2024年法治政府建设年度报告", "吉水镇2024年法治政府建设年度报告"),
+    ],
+)
+def test_title_without_chrome(line, title):
+    assert strip_title_chrome(line) == title
+
+
+def test_salutation_is_no_title():
+    text = "市委、市政府：\n2023年，我县坚持依法行政，现将我县2023年度法治政府建设情况报告如下：\n一、主要工作\n全年学法十次。"
+    header = find_header(text.split("\n"), {})
+    assert header.title == ""
+    assert parse_document(RawDocument("x.txt", text, "txt")).title is None
+
+
+def test_header_today_date_is_not_published():
+    assert header_date(["某区人民政府 2019年12月3日星期二", "某区2023年度法治政府建设情况报告"]) is None
+    assert header_date(["公文生成日期：2023-03-01"]) is None
+    assert header_date(["发布时间：", "2024-03-04"]) == "2024-03-04"
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        ("2023年，xx镇坚持依法行政，全年开展学法x次，审查合同xx份，调解纠纷xx件。现将有关情况报告如下：", "other"),
+        ("为推进依法行政，结合我县实际，制定本方案。", "other"),
+        ("2023年，某街道坚持依法行政，法治政府建设取得成效。现将2023年度法治政府建设情况报告如下：", "annual_report"),
+    ],
+)
+def test_doc_type_from_the_opening(text, doc_type):
+    sections = [Section("preamble", "", text), Section("measures", "一、主要工作", "全年学法十次。")]
+    assert classify("", text, sections) == doc_type
+
+
+@pytest.mark.parametrize(
+    ("opening", "level", "name"),
+    [
+        ("2025年，大中街道在区委、区政府的坚强领导下，坚持依法行政。", "township", "大中街道"),
+        ("2024年是攻坚之年。在滨江区委、区政府的坚强领导下，西兴街道坚持依法行政。", "township", "西兴街道"),
+        ("2024年，乌兰察布市坚持依法行政。", "city", "乌兰察布市"),
+        ("一年来，遂宁市司法局坚持依法行政。", "department", "遂宁市司法局"),
+        ("2023年，辉苏木在鄂温克旗委、旗政府的正确领导下，坚持依法行政。", "township", "辉苏木"),
+    ],
+)
+def test_unit_in_opening(opening, level, name):
+    unit = unit_in_opening(opening)
+    assert (unit.level, unit.name) == (level, name)
+
+
+def test_unit_from_the_bodies_words_and_its_documents():
+    body = "2023年，县委、县政府坚持依法治县。现将我县2023年度法治政府建设情况报告如下。\n印发《金平县领导干部应知应会清单》。"
+    unit = find_unit(title="", opening=body.split("\n")[0], issuers=[], body=body, exclude=["红河州"])
+    assert (unit.level, unit.name) == ("county", "金平县")
+
+
+def test_generic_department_takes_the_signatures_full_name():
+    unit = find_unit(title="", opening="2022年，县司法局紧紧围绕中心工作。", issuers=["潼关县司法局"], body="")
+    assert (unit.level, unit.name) == ("department", "潼关县司法局")

@@ -17,7 +17,7 @@ EXPECTED = {
     for name, value in json.loads((FIXTURES / "expected.json").read_text("utf-8")).items()
     if not name.startswith("_")
 }
-FIELDS = ("title", "town", "county", "city", "province", "year", "published", "is_report")
+FIELDS = ("title", "doc_type", "level", "unit", "town", "county", "city", "province", "year", "published", "is_report")
 
 
 @pytest.fixture(scope="module")
