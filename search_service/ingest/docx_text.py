@@ -3,11 +3,19 @@
 Paragraphs and tables are read in the order they appear in the body (some
 reports put a part of the text, or the whole 索引号 block, in a table);
 page headers and footers are not read, they are print furniture.
+
+A .docx is a zip file, and python-docx decompresses every part into memory:
+a 1.6 MB file can hold 400 MB of XML. The package is checked before it is
+opened: the sizes its central directory declares (each part, the sum, the
+compression ratio), then every part is decompressed once as a stream, in
+chunks, which stops at the declared size, so a part whose header lies about
+its size fails its CRC check instead of filling memory.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +43,15 @@ _DELETED = qn("w:del")
 # Word stores a text box twice: for new readers (mc:Choice) and old ones (mc:Fallback).
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
+_MEGABYTE = 1024 * 1024
+# A long report's document.xml is a few MB; images are stored compressed.
+MAX_PART_BYTES = 64 * _MEGABYTE
+MAX_PACKAGE_BYTES = 256 * _MEGABYTE
+# XML compresses 5-30 times; a large part far past that is a zip bomb.
+MAX_RATIO = 200
+_RATIO_FROM_BYTES = 10 * _MEGABYTE
+_CHUNK_BYTES = _MEGABYTE
+
 
 @dataclass(frozen=True)
 class DocxText:
@@ -44,7 +61,10 @@ class DocxText:
 
 def extract_docx(path: Path) -> DocxText:
     """Body text, one paragraph (or table row) per line, with `docx_created`
-    (YYYY-MM-DD) and `docx_title` from the core properties when set."""
+    (YYYY-MM-DD) and `docx_title` from the core properties when set.
+    Refuses, before decompressing, a package whose parts would decompress
+    past the size limits."""
+    _check_package(path)
     try:
         document = docx.Document(str(path))
         lines = list(_body_lines(document))
@@ -54,6 +74,45 @@ def extract_docx(path: Path) -> DocxText:
     except (KeyError, ValueError, lxml.etree.XMLSyntaxError) as exc:
         raise Unreadable(f"corrupt .docx file: {exc}") from exc
     return DocxText("\n".join(lines), meta)
+
+
+def _check_package(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = package.infolist()
+            total = sum(part.file_size for part in parts)
+            if total > MAX_PACKAGE_BYTES:
+                raise Unreadable(
+                    f"refused: .docx parts would decompress to {total / _MEGABYTE:.1f} MB "
+                    f"(limit {MAX_PACKAGE_BYTES // _MEGABYTE} MB)"
+                )
+            for part in parts:
+                _check_part(package, part)
+    except zipfile.BadZipFile as exc:
+        raise Unreadable(f"not a valid .docx file (corrupt, encrypted, or an old .doc renamed): {exc}") from exc
+    except (NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+        raise Unreadable(f"corrupt .docx file: {exc}") from exc
+
+
+def _check_part(package: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    if part.file_size > MAX_PART_BYTES:
+        raise Unreadable(
+            f"refused: .docx part {part.filename} would decompress to {part.file_size / _MEGABYTE:.1f} MB "
+            f"(limit {MAX_PART_BYTES // _MEGABYTE} MB)"
+        )
+    ratio = part.file_size / max(part.compress_size, 1)
+    if part.file_size > _RATIO_FROM_BYTES and ratio > MAX_RATIO:
+        raise Unreadable(
+            f"refused: .docx part {part.filename} is compressed {ratio:.0f} to 1 (limit {MAX_RATIO}), a zip bomb"
+        )
+    # Read in chunks, never past the declared size: zipfile stops there
+    # and checks the CRC, which fails for a part that holds more.
+    try:
+        with package.open(part) as stream:
+            while stream.read(_CHUNK_BYTES):
+                pass
+    except zipfile.BadZipFile as exc:
+        raise Unreadable(f"corrupt .docx file: {exc} (holds more or other data than its header says)") from exc
 
 
 def _body_lines(document: Document) -> Iterator[str]:

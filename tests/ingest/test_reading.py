@@ -4,6 +4,10 @@ encoding and trap (tests/fixtures/reading, made by make_fixtures.py)."""
 from __future__ import annotations
 
 import json
+import struct
+import tracemalloc
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -11,7 +15,7 @@ import pytest
 
 from search_service.config import PROJECT_ROOT
 from search_service.errors import UnreadableFile
-from search_service.ingest import reading
+from search_service.ingest import docx_text, reading
 from search_service.ingest.reading import read_document
 
 SAMPLES = PROJECT_ROOT / "data" / "reports"
@@ -278,6 +282,80 @@ def test_pdf_rejoins_lines_and_drops_page_furniture(reading_fixtures: Path, fixt
     assert fixture_source.RUNNING_HEADER not in document.text
     assert "—" not in document.text
     assert document.meta == {"pdf_title": "".join(fixture_source.TITLE), "pdf_created": "2000-01-01"}
+
+
+def _xml_bomb(path: Path, megabytes: int, level: int = 9) -> Path:
+    """A .docx-shaped zip whose document.xml is `megabytes` of repeated
+    paragraphs, written in chunks (never held in memory whole)."""
+    paragraph = "<w:p><w:r><w:t>法治政府建设</w:t></w:r></w:p>".encode()
+    chunk = paragraph * (1024 * 1024 // len(paragraph))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        with package.open("word/document.xml", "w", force_zip64=True) as stream:
+            for _ in range(megabytes):
+                stream.write(chunk)
+    return path
+
+
+def _peak_memory_of(action: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_docx_zip_bomb_is_refused_before_decompressing(tmp_path: Path) -> None:
+    bomb = _xml_bomb(tmp_path / "bomb.docx", 400)
+    assert bomb.stat().st_size < 3 * 1024 * 1024
+    caught: list[UnreadableFile] = []
+
+    def read() -> None:
+        with pytest.raises(UnreadableFile) as raised:
+            read_document(bomb, "bomb.docx")
+        caught.append(raised.value)
+
+    assert _peak_memory_of(read) < 100 * 1024 * 1024
+    assert "refused" in caught[0].reason and "would decompress to" in caught[0].reason
+
+
+def test_docx_part_over_the_part_limit_or_ratio_is_refused(
+    reading_fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(docx_text, "MAX_PART_BYTES", 1000)
+    with pytest.raises(UnreadableFile, match="refused: .docx part .* would decompress to"):
+        read_document(reading_fixtures / "report.docx", "report.docx")
+    monkeypatch.undo()
+    bomb = _xml_bomb(tmp_path / "dense.docx", 20)
+    with pytest.raises(UnreadableFile, match=r"compressed \d+ to 1"):
+        read_document(bomb, "dense.docx")
+
+
+def test_docx_part_that_lies_about_its_size_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "liar.docx"
+    paragraph = "<w:p><w:r><w:t>法治政府建设</w:t></w:r></w:p>".encode()
+    chunk = paragraph * (1024 * 1024 // len(paragraph))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        with package.open("word/document.xml", "w") as stream:
+            for _ in range(150):
+                stream.write(chunk)
+    # The local header and the central directory both claim 1,000 bytes.
+    data = bytearray(path.read_bytes())
+    name = b"word/document.xml"
+    local = data.find(name) - 30
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(name))
+    assert data[local : local + 4] == b"PK\x03\x04" and central > local
+    data[local + 22 : local + 26] = data[central + 24 : central + 28] = struct.pack("<I", 1000)
+    path.write_bytes(bytes(data))
+
+    def read() -> None:
+        with pytest.raises(UnreadableFile, match="corrupt .docx file"):
+            read_document(path, "liar.docx")
+
+    assert _peak_memory_of(read) < 100 * 1024 * 1024
 
 
 def _canvas_pdf(path: Path, lines: list[tuple[float, float, str]]) -> Path:
