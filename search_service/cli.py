@@ -255,16 +255,22 @@ def index_stats(index_dir: Path | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="one JSON document on stdout")
 def parse(files: tuple[Path, ...], as_json: bool) -> None:
     """What ingestion extracts from each file: fields, sections, is_report.
-    Exits 1 when any file could not be read."""
+    A file that cannot be read or parsed gives an entry with its error and
+    the others go on. Exits 1 when any file failed, else 0."""
     from search_service.api.schemas import ReportSchema
     from search_service.ingest import parse_file
 
+    source_dir = Settings.from_env().source_dir.resolve()
     entries: list[dict[str, Any]] = []
     for path in files:
         try:
             if not path.is_file():
                 raise UnreadableFile(str(path), "no such file")
-            report = parse_file(path, None)
+            # A file inside the source folder is read as the build reads it,
+            # with the folder's manifest; any other file with its own folder's.
+            absolute = path.resolve()
+            root = source_dir if absolute.is_relative_to(source_dir) else absolute.parent
+            report = parse_file(absolute, root)
             data = ReportSchema().dump(report)
             data["source"] = str(path)
             data["sections"] = [
@@ -276,6 +282,9 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
             entries.append({"source": str(path), "error": exc.reason})
         except OSError as exc:
             entries.append({"source": str(path), "error": f"cannot read: {exc.strerror or exc}"})
+        except Exception as exc:  # noqa: BLE001 - one bad file must not end the batch
+            log.debug("parsing %s failed", path, exc_info=True)
+            entries.append({"source": str(path), "error": f"parser error: {type(exc).__name__}: {exc}"})
     if as_json:
         _emit_json(entries)
     else:
@@ -284,12 +293,18 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
                 click.echo(f"{entry['source']}: ERROR {entry['error']}")
                 continue
             click.echo(f"{entry['source']}")
-            for key in ("title", "town", "county", "city", "province", "year", "published", "is_report"):
+            for key in _PARSE_FIELDS:
                 click.echo(f"  {key:10} {entry.get(key)}")
             for s in entry["sections"]:
                 click.echo(f"  - {s['kind']:10} {s['heading'] or '(导语)'} [{s['length']} 字]")
     if any("error" in e for e in entries):
         sys.exit(EXIT_FAILED)
+
+
+_PARSE_FIELDS = (
+    *("title", "doc_type", "level", "unit", "town", "county", "city", "province"),
+    *("year", "published", "url", "is_report"),
+)
 
 
 # ------------------------------------------------------------------- search
