@@ -313,6 +313,9 @@ def _fields_with_next_line(line: str, following: str) -> list[tuple[str, str]]:
     """A line's labelled fields; a last label left without a value takes
     the next line as its value when that line is short and not a label."""
     fields = meta_fields(line) or []
+    if not fields and (split := split_trailing_meta(line)) is not None:
+        # The site's name or the title before the labels: 某县人民政府门户网站 发布时间:….
+        fields = meta_fields(split[1]) or []
     label_alone = fields and not fields[-1][1] and following and len(following) <= _MAX_VALUE_LINE
     if label_alone and meta_fields(following) is None and "。" not in following:
         fields[-1] = (fields[-1][0], following.strip())

@@ -27,6 +27,7 @@ _CITED = re.compile(r"《[^》]*》")
 _YEAR_TEXT = rf"(?:19|20)\d\d|[{DIGIT_CHARS}]{{4}}"
 _PREAMBLE_YEAR = re.compile(
     rf"(?:现将|^|回顾)\s*({_YEAR_TEXT})\s*年(?:度)?|({_YEAR_TEXT})\s*年(?:度)?(?:以来|[，,]|全年|我)"
+    rf"|({_YEAR_TEXT})\s*年(?:度)?(?:工作)?回顾"
 )
 
 
@@ -60,7 +61,7 @@ def find_year(title: str, preamble: str, body: str) -> int | None:
         return None
     cleaned = _RANGE.sub("", _CITED.sub("", ascii_digits(preamble)))
     for match in _PREAMBLE_YEAR.finditer(cleaned):
-        text = match.group(1) or match.group(2)
+        text = match.group(1) or match.group(2) or match.group(3)
         year = int(text) if text.isdigit() else digit_year(text)
         if year is not None:
             return year

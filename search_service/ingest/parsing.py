@@ -67,7 +67,7 @@ def _town(title: str, issuers: list[str], body: str) -> str | None:
 
 # A salutation above the report's text: 市委、市政府：, 中共红河州委、红河州人民政府:.
 _SALUTATION = re.compile(r"^[^。；;！？]{2,60}[:：]$")
-_ADDRESSEE = re.compile(r"委|政府|人大|常委会|主任|领导")
+_ADDRESSEE = re.compile(r"委|政府|人大|常委会|主任|领导|代表|同志")
 # How much of the text after the salutation is its opening.
 OPENING_PARAGRAPHS = 2
 MAX_OPENING = 600
@@ -109,6 +109,12 @@ def _salutation_and_opening(body: list[Paragraph]) -> tuple[str, str]:
     if texts and _SALUTATION.match(texts[0]) and _ADDRESSEE.search(texts[0]):
         salutation, texts = texts[0], texts[1:]
     return salutation, "\n".join(texts[:OPENING_PARAGRAPHS])[:MAX_OPENING]
+
+
+def _naming_town(header: list[str], town: str | None) -> list[str]:
+    """Lines above the body that name the town after its county (a
+    subtitle: ——在某旗某镇人民代表大会上): evidence like an issuer's name."""
+    return [line for line in header if town and town in line]
 
 
 def _government_places(name: str, found: Places) -> Places | None:
@@ -208,7 +214,10 @@ def parse_document(document: RawDocument) -> Report:
     found = find_places(
         title=_for_places(title),
         town=town,
-        issuers=[_for_places(text) for text in (*issuers, salutation, unit.name or "")],
+        issuers=[
+            _for_places(text)
+            for text in (*issuers, salutation, unit.name or "", *_naming_town(texts[: header.body_start], town))
+        ],
         index_number=document.meta.get("index_number"),
         body=_for_places(body_text),
     )
