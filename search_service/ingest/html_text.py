@@ -4,7 +4,10 @@ trafilatura finds the article and leaves menus, footers, related-article
 lists and scripts behind. It also drops the page's <h1>, which is where a
 government page puts the report's title, so the title is put back in front.
 The page's metadata (发布日期, 来源, 索引号 tables, <meta name="PubDate">)
-sits outside the article, so it is read from the whole page first.
+sits outside the article, so it is read from the whole page first, with the
+page's own address (<link rel="canonical">, else og:url) and, for a page
+without a labelled date, the date its metadata gives (htmldate, see
+`_metadata_date`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+import htmldate
 import lxml.etree
 import lxml.html
 import trafilatura
@@ -96,6 +101,13 @@ def extract_html(data: bytes) -> HtmlText:
     page_lines = [normalise_line(line) for line in _visible_lines(tree, skip=_INVISIBLE)]
     for key, value in capture_meta(page_lines).items():
         meta.setdefault(key, value)
+    url = _canonical_url(tree)
+    if url:
+        meta["url"] = url
+    if "published" not in meta:
+        date = _metadata_date(tree, url)
+        if date:
+            meta["html_date"] = date
 
     article = _article(html)
     page_text = _visible_lines(tree, skip=_INVISIBLE + _NAVIGATION)
@@ -166,6 +178,51 @@ def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
         if value:
             meta.setdefault(key, value)
     return meta
+
+
+def _canonical_url(tree: lxml.html.HtmlElement) -> str | None:
+    """The page's own address: <link rel="canonical" href>, else the og:url
+    meta tag; only an absolute http(s) URL (a saved page's relative or
+    file: link says nothing about where the original is)."""
+    candidates = [
+        element.get("href")
+        for element in tree.iter("link")
+        if "canonical" in (element.get("rel") or "").lower().split()
+    ]
+    candidates += [
+        element.get("content")
+        for element in tree.iter("meta")
+        if (element.get("property") or element.get("name") or "").strip().lower() == "og:url"
+    ]
+    for candidate in candidates:
+        url = (candidate or "").strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() in {"http", "https"} and parts.netloc:
+            return url
+    return None
+
+
+def _metadata_date(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
+    """The publication date the page's metadata gives (meta tags htmldate
+    knows beyond ours, JSON-LD, a date in the page's URL), as YYYY-MM-DD.
+    htmldate sees only the page's <meta>, <link> and JSON-LD elements:
+    given the body, even its fast mode ends with a loose search of the text,
+    which finds a page header's stale "today" or a date the report cites."""
+    head = lxml.html.Element("head")
+    for element in tree.iter("meta", "link", "script"):
+        if element.tag == "script" and (element.get("type") or "").lower() != "application/ld+json":
+            continue
+        head.append(lxml.html.fromstring(lxml.html.tostring(element)))
+    if not len(head) and url is None:
+        return None
+    page = lxml.html.Element("html")
+    page.append(head)
+    try:
+        found = htmldate.find_date(page, extensive_search=False, original_date=True, url=url)
+    except (ValueError, TypeError, lxml.etree.LxmlError) as exc:
+        log.debug("htmldate failed: %s", exc)
+        return None
+    return iso_date(found) if found else None
 
 
 def _visible_lines(tree: lxml.html.HtmlElement, skip: tuple[str, ...]) -> list[str]:

@@ -10,7 +10,13 @@ broken lines re-joined), so parsing sees one shape of text.
 YYYY-MM-DD):
 
 - ``published``: 发布日期 / 发布时间 / 时间 / 日期 of the page, or the
-  PubDate meta tag of an HTML page;
+  PubDate meta tag of an HTML page, else ``html_date``;
+- ``html_date``: the date an HTML page's metadata gives (htmldate over its
+  meta tags, JSON-LD and URL, the oldest when several), read only when the
+  page has no labelled date;
+- ``url``: an HTML page's own address (<link rel="canonical">, else
+  og:url), absolute http(s) only; a manifest's url overrides it (see
+  `manifest`);
 - ``written``: 成文日期;
 - ``index_number``: 索引号, e.g. 11500110733965117G/2021-00042;
 - ``issuer``: 发布机构 / 发文机关;
@@ -86,6 +92,8 @@ def read_document(path: Path, source: str, deadline: Deadline | None = None) -> 
     # What the extractor read from the page or file outranks what the
     # cleaner found in the article text.
     meta = {**cleaned.meta, **extracted.meta}
+    if "published" not in meta and "html_date" in meta:
+        meta["published"] = meta["html_date"]
     return RawDocument(
         source=source, text=cleaned.text, format=extracted.format, encoding=extracted.encoding, meta=meta
     )

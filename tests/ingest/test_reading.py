@@ -16,6 +16,7 @@ import pytest
 from search_service.config import PROJECT_ROOT
 from search_service.errors import UnreadableFile
 from search_service.ingest import docx_text, reading
+from search_service.ingest.document import RawDocument
 from search_service.ingest.reading import read_document
 
 SAMPLES = PROJECT_ROOT / "data" / "reports"
@@ -255,6 +256,45 @@ def test_html_falls_back_to_page_text_when_extraction_finds_nothing(
     document = read_document(reading_fixtures / "page_utf8.html", "page.html")
     assert "并依托综合行政执法办公室开展合法性审查" in document.text
     assert "百度统计" not in document.text and "版权所有" not in document.text
+
+
+def _page(head: str, body: str) -> bytes:
+    opening = "2023年，青山镇在县委、县政府的坚强领导下，深入推进法治政府建设，现将有关情况报告如下。"
+    return (
+        f'<html><head><meta charset="utf-8"><title>青山镇</title>{head}</head><body>{body}'
+        f"<h1>青山镇2023年度法治政府建设工作报告</h1><p>{opening * 3}</p></body></html>"
+    ).encode()
+
+
+def _read_page(tmp_path: Path, head: str, body: str = "") -> RawDocument:
+    path = tmp_path / "page.html"
+    path.write_bytes(_page(head, body))
+    return read_document(path, "page.html")
+
+
+def test_html_canonical_url_else_og_url(tmp_path: Path) -> None:
+    canonical = '<link rel="canonical" href="https://www.example.gov.cn/art/2024/1/15/art_1.html">'
+    og = '<meta property="og:url" content="http://example.gov.cn/t20240116_2.html">'
+    assert _read_page(tmp_path, canonical + og).meta["url"] == "https://www.example.gov.cn/art/2024/1/15/art_1.html"
+    assert _read_page(tmp_path, og).meta["url"] == "http://example.gov.cn/t20240116_2.html"
+    relative = '<link rel="canonical" href="/art/1.html"><meta property="og:url" content="file:///tmp/x.html">'
+    assert "url" not in _read_page(tmp_path, relative).meta
+
+
+def test_html_metadata_date_when_the_page_has_no_labelled_date(tmp_path: Path) -> None:
+    head = '<script type="application/ld+json">{"@type": "Article", "datePublished": "2024-01-16T09:00:00"}</script>'
+    head += '<meta name="keywords" content="2019-12-03">'
+    document = _read_page(tmp_path, head)
+    assert document.meta["published"] == document.meta["html_date"] == "2024-01-16"
+    labelled = _read_page(tmp_path, head, "<div>发布日期：2024-02-02</div>")
+    assert labelled.meta["published"] == "2024-02-02" and "html_date" not in labelled.meta
+
+
+def test_html_metadata_date_ignores_dates_in_the_page_text(tmp_path: Path) -> None:
+    # A page header's "today" and the dates the report cites are not its
+    # publication date; without metadata there is none from htmldate.
+    document = _read_page(tmp_path, "", '<div class="date">2019年12月3日 星期二</div><p>2023年5月6日召开会议。</p>')
+    assert "html_date" not in document.meta
 
 
 # --- Word and PDF -------------------------------------------------------
