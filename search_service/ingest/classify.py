@@ -55,6 +55,7 @@ _PLACEHOLDER = re.compile(
     r"|20[xX×ｘＸ]{2}|\d[xX×]{1,2}[%次件人个项]"
 )
 MIN_PLACEHOLDERS = 3
+_PLACEHOLDER_MARKS = "xX×＊*ｘＸ"
 # A collection of model texts: 【5篇】, 第一篇：, 范文, 小编为大家整理.
 _COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七八九十]篇[:：]|范文|小编|供大家参考|仅展示\d+字")
 
@@ -62,7 +63,10 @@ _COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七�
 def is_template(text: str) -> bool:
     """A template or a 范文 collection rather than one unit's report: it
     writes placeholders where the unit's name and figures would be."""
-    return len(_PLACEHOLDER.findall(text)) >= MIN_PLACEHOLDERS or _COLLECTION.search(text[:2000]) is not None
+    if _COLLECTION.search(text[:2000]) is not None:
+        return True
+    # Most texts hold no placeholder character at all: skip the scan then.
+    return any(mark in text for mark in _PLACEHOLDER_MARKS) and len(_PLACEHOLDER.findall(text)) >= MIN_PLACEHOLDERS
 
 
 # ----------------------------------------------------------------- opening
@@ -113,13 +117,17 @@ def _title_verdict(title: str, kinds: set[str], opening: str, body: str) -> str 
     return None
 
 
-def classify(title: str, opening: str, sections: Sequence[Section]) -> str:
-    """ "annual_report" for an annual rule-of-law report, else "other".
+def classify(title: str, opening: str, sections: Sequence[Section], template: bool | None = None) -> str:
+    """The document's type: "annual_report" for an annual rule-of-law
+    report, else "other".
 
     `title` is the report's title ("" when it has none), `opening` its first
-    paragraphs (a salutation and the preamble)."""
+    paragraphs (a salutation and the preamble); `template`, when the caller
+    has already judged it, whether the text is a template."""
     body = "\n".join(section.text for section in sections)
-    if is_template(title + "\n" + opening + "\n" + body):
+    if template is None:
+        template = is_template(title + "\n" + opening + "\n" + body)
+    if template:
         return OTHER
     kinds = {section.kind for section in sections} & REPORT_KINDS
     if title:

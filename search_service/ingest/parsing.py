@@ -23,7 +23,7 @@ from search_service.ingest.classify import classify, is_template
 from search_service.ingest.document import RawDocument
 from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name
 from search_service.ingest.gazetteer import gazetteer
-from search_service.ingest.places import Places, find_names, find_places, short_names_in
+from search_service.ingest.places import Places, find_names, find_places
 from search_service.ingest.sections import split_sections
 from search_service.ingest.signature import find_signature, is_issuer_line
 from search_service.ingest.title import compact, find_header, is_body_line, split_glued_title
@@ -51,9 +51,7 @@ def _prefix_names(text: str) -> list[str]:
     """Names of higher units written in a title or issuer (to strip before
     the town's name)."""
     names = [name for name, _, _ in find_names(text)]
-    for start in range(len(text)):
-        names.extend(short_names_in(text[start:]))
-    return names
+    return names + [name for name in gazetteer().short_names if name in text]
 
 
 def _town(title: str, issuers: list[str], body: str) -> str | None:
@@ -200,14 +198,15 @@ def parse_document(document: RawDocument) -> Report:
     sections = split_sections(body, year)
     prefixes = _prefix_names("|".join([title, *issuers, opening[:200]]))
     addressed = [name for name, _, _ in find_names(salutation)]
-    if is_template("\n".join((title, opening, body_text))):
+    template = is_template("\n".join((title, opening, body_text)))
+    if template:
         # A template names no unit: its xx镇 is a placeholder.
         unit = Unit()
     else:
         unit = find_unit(
             title=title, opening=opening, issuers=issuers, body=body_text, prefixes=prefixes, exclude=addressed
         )
-    if unit.level is None and not is_template(body_text):
+    if unit.level is None and not template:
         town = _town(title, issuers, body_text)
         unit = Unit(TOWNSHIP, town, town) if town else unit
     town = unit.town if unit.level in (TOWNSHIP, DEPARTMENT) else None
@@ -234,7 +233,7 @@ def parse_document(document: RawDocument) -> Report:
         published=published,
         source=document.source,
         sections=sections,
-        doc_type=classify(title, "\n".join(filter(None, (salutation, opening))), sections),
+        doc_type=classify(title, "\n".join(filter(None, (salutation, opening))), sections, template),
         level=unit.level,
         unit=unit.name,
         url=document.meta.get("url"),
