@@ -15,9 +15,10 @@ from search_service.config import Settings
 from search_service.errors import UnreadableFile
 from search_service.ingest import budget
 from search_service.ingest.document import SUPPORTED_SUFFIXES, RawDocument
+from search_service.ingest.manifest import apply_manifest, manifest_signature
 from search_service.model import Report
 
-__all__ = ["SUPPORTED_SUFFIXES", "RawDocument", "iter_source_files", "parse_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "RawDocument", "iter_source_files", "manifest_signature", "parse_file"]
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,10 @@ log = logging.getLogger(__name__)
 def iter_source_files(root: Path) -> list[Path]:
     """Every file under root with a supported suffix, in a stable order
     (by path relative to root). Hidden files and folders (.git, editor
-    backups) are ignored. os.walk reads each folder once, without a stat
-    per entry: this runs on every cron update over the whole collection."""
+    backups) are ignored, and so are the folder's manifest.csv and
+    manifest.jsonl (their suffixes are not report formats). os.walk reads
+    each folder once, without a stat per entry: this runs on every cron
+    update over the whole collection."""
     files: list[tuple[str, Path]] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -48,7 +51,9 @@ def parse_file(path: Path, root: Path | None = None, time_budget: float | None =
     takes longer than `time_budget` seconds (None: the `file_time_budget`
     setting, 60 s unless SEARCH_SERVICE_FILE_TIME_BUDGET says otherwise;
     0: no limit). The budget interrupts the work on the main thread of a
-    process (SIGALRM) and is checked between PDF pages everywhere."""
+    process (SIGALRM) and is checked between PDF pages everywhere.
+    What the manifest of `root` (else of the file's folder) says about the
+    file overrides what was found in it (see `manifest`)."""
     from search_service.ingest.parsing import parse_document
     from search_service.ingest.reading import read_document
 
@@ -63,4 +68,4 @@ def parse_file(path: Path, root: Path | None = None, time_budget: float | None =
     except budget.BudgetExpired as exc:
         log.info("%s: %s", source, exc.reason)
         raise UnreadableFile(source, exc.reason) from None
-    return report
+    return apply_manifest(report, root if root is not None else path.parent)
