@@ -57,7 +57,7 @@ _PLACEHOLDER = re.compile(
 MIN_PLACEHOLDERS = 3
 _PLACEHOLDER_MARKS = "xX×＊*ｘＸ"
 # A collection of model texts: 【5篇】, 第一篇：, 范文, 小编为大家整理.
-_COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七八九十]篇[:：]|范文|小编|供大家参考|仅展示\d+字")
+_COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七八九十]篇[:：]|范文|小编|供大家参考")
 
 
 def is_template(text: str) -> bool:
@@ -78,7 +78,9 @@ _TOPIC_OPENING = re.compile(r"法治政府建设|法治建设|依法行政|法�
 # What other documents say they are: 制定本方案, 现解读如下, 现印发给你们.
 _OTHER_OPENING = re.compile(
     r"制定本(?:方案|计划|要点|办法|规则|细则|意见|指引)|特制定|现解读如下|解读如下|现印发给你们|现予印发|"
-    r"请认真(?:贯彻|组织|抓好)|现将.{0,30}(?:印发|通知)|各位代表|现在，?我代表"
+    r"请认真(?:贯彻|组织|抓好)|现将.{0,30}(?:印发|通知)|各位代表|现在，?我代表|"
+    # A leader's own 述法 report; news; a 政府信息公开 report.
+    r"本人|述法报告|述法工作|本报讯|记者|通讯员|政府信息公开条例|编制本报告"
 )
 # The parts a report has, written as words where headings are not numbered.
 _PART_WORDS = (
@@ -130,12 +132,12 @@ def classify(title: str, opening: str, sections: Sequence[Section], template: bo
     if template:
         return OTHER
     kinds = {section.kind for section in sections} & REPORT_KINDS
+    if _OTHER_OPENING.search(opening):
+        return OTHER
     if title:
         verdict = _title_verdict(title, kinds, opening, body)
         if verdict is not None:
             return verdict
-    if _OTHER_OPENING.search(opening):
-        return OTHER
     topic = len(_TOPIC.findall(opening + body))
     if _opening_says_report(opening) and (kinds or _part_words(body) >= 1) and topic >= 1:
         return ANNUAL_REPORT

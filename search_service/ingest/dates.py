@@ -16,6 +16,8 @@ from search_service.ingest.numerals import ascii_digits
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)",
 )
+# Day first, as a few sites write it: 25.02.2016 10:00.
+_DAY_FIRST = re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?!\d)")
 # PDF date strings: D:YYYYMMDD..., the "D:" prefix is optional in practice.
 _PDF_DATE = re.compile(r"^(?:D:)?(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)")
 
@@ -32,7 +34,7 @@ def iso_date(value: object) -> str | None:
     if value is None:
         return None
     text = ascii_digits(str(value).strip())
-    match = _PDF_DATE.match(text) or _DATE.search(text)
+    match = _PDF_DATE.match(text) or _DATE.search(text) or _DAY_FIRST.search(text)
     if match is None:
         return None
     try:

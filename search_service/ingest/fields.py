@@ -200,6 +200,10 @@ _TODAY = re.compile(r"星期[一二三四五六日天]|今天是")
 _BARE_DATE = re.compile(r"[\[【（(]?\s*(?:19|20)\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s*[\]】）)]?")
 
 
+# A page's timestamp opening a line, the site's name after it: 2025-04-27 10:14 某省人民政府网.
+_LEADING_TIMESTAMP = re.compile(r"(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s|$)")
+
+
 def date_line(line: str) -> str | None:
     """A line that is only a date (a signature date), as YYYY-MM-DD."""
     match = _DATE_LINE.match(ascii_digits(line.strip()))
@@ -239,7 +243,7 @@ def header_date(lines: Sequence[str]) -> str | None:
             if found is not None:
                 return found
     for line in lines:
-        if _BARE_DATE.fullmatch(line.strip()):
+        if _BARE_DATE.fullmatch(line.strip()) or _LEADING_TIMESTAMP.match(line.strip()):
             return iso_date(line)
         # The document's date in brackets under its title: （2024年1月10日）.
         if (found := date_line(line)) is not None:

@@ -99,6 +99,17 @@ def _unglue_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return paragraphs
 
 
+# A 来源 that names a unit (柳城县人民政府, 西兴街道), not a site or a medium
+# (本网, 静海区融媒体中心, 某某日报).
+_SOURCE_UNIT = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|街道|镇|乡|苏木|县|区|旗|市|局|厅|委员会)$")
+
+
+def _source_unit(source: str) -> str:
+    """The page's 来源 when it is a unit's name, else ""."""
+    source = compact(source)
+    return source if _SOURCE_UNIT.match(source) else ""
+
+
 def _salutation_and_opening(body: list[Paragraph]) -> tuple[str, str]:
     """The salutation line ("" when none) and the opening: the first
     paragraphs after it, where the report says who it is and what it is."""
@@ -190,7 +201,12 @@ def parse_document(document: RawDocument) -> Report:
     header_issuers = [
         line for line in texts[: header.body_start] if is_issuer_line(line) and compact(line) not in header.title
     ]
-    issuers = [*signature.issuers, to_simplified(meta_issuer) if traditional else meta_issuer, *header_issuers]
+    issuers = [
+        *signature.issuers,
+        to_simplified(meta_issuer) if traditional else meta_issuer,
+        *header_issuers,
+        _source_unit(document.meta.get("source_site", "")),
+    ]
     issuers = [issuer for issuer in issuers if issuer]
     salutation, opening = _salutation_and_opening(body)
 

@@ -63,6 +63,9 @@ _LEADING_CHROME: tuple[re.Pattern[str], ...] = tuple(
         r"(?:公文生成日期|生成日期|成文日期|发布日期|发布时间|更新时间|印发日期|日期|时间)[:：]?"
         r"(?:19|20)\d\d(?:[-/.年]\d{1,2}){2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?",
         r"附件\d{0,2}[:：]?",
+        # A column's tag in brackets: 【法治建设报告】, [权威发布] (not 【政策解读】,
+        # which says what the page is).
+        r"[【\[［](?![^】\]］]{0,4}(?:解读|图解|读懂|图说|视频|动画))[^】\]］]{1,10}[】\]］]",
         # An attachment's file name before the title: 某镇…年度报告.docx某镇…年度报告.
         r"^[^。，]{2,80}?\.(?:docx|doc|wps|pdf)(?![A-Za-z])(?=.)",
         # A document-sharing site's name and address: 某某之家—全网资源每日更新www.example.com.
