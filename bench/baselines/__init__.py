@@ -3,12 +3,13 @@
 Every engine is built from the same parsed reports (`ParsedCorpus`) and
 answers the same `BenchQuery` list with an `Answer`: the matching report ids,
 the totals and every facet, as the API answers it. `scan` is the reference;
-`ours` wraps the engine under test; `whoosh_jieba` and `sqlite_fts5` are what
-a user would pick instead.
+`ours` wraps the engine under test; `whoosh_jieba`, `sqlite_fts5`,
+`tantivy_grams` and `groonga` are what a user would pick instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -29,6 +30,9 @@ class Answer:
     total_reports: int
     total_sections: int
     facets: dict[str, dict[str | int, int]] = field(default_factory=dict)
+    # Per report of the first page: snippets cut from the engine's stored text
+    # (not compared: every engine cuts them the same way, see cut_snippets).
+    snippets: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -77,3 +81,29 @@ def folder_size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def cut_snippets(text: str, terms: Sequence[str], limit: int = 3, width: int = 60) -> list[str]:
+    """Up to `limit` windows of about `width` characters around the first
+    occurrences of any of terms in a normalised text, each occurrence marked
+    with brackets: what the peers return as a hit's snippets, cut in Python
+    from the text the engine stored (the same for every peer)."""
+    found: list[tuple[int, int]] = []
+    for term in terms:
+        start = text.find(term)
+        while start >= 0 and len(found) < 4 * limit:
+            found.append((start, start + len(term)))
+            start = text.find(term, start + len(term))
+    found.sort()
+    out: list[str] = []
+    last_end = -1
+    for start, end in found:
+        if start < last_end:
+            continue
+        left = max(0, start - width // 2)
+        right = min(len(text), end + width // 2)
+        out.append(text[left:start] + "[" + text[start:end] + "]" + text[end:right])
+        last_end = right
+        if len(out) == limit:
+            break
+    return out
