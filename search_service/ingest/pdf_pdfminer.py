@@ -35,6 +35,7 @@ class PdfminerPages:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.used = False
         self._stream: BinaryIO | None = None
         self._pages: list[PDFPage] | None = None
         self._interpreter: PDFPageInterpreter | None = None

@@ -122,7 +122,11 @@ def _page_pieces(document: pdfium.PdfDocument, number: int, fallback: PdfminerPa
     page = document[number]
     try:
         if _loses_text(page):
-            log.info("page %d: PDFium skips text of a font that is not embedded; reading it with pdfminer", number + 1)
+            if not fallback.used:
+                log.info(
+                    "page %d: PDFium skips text of a font that is not embedded; such pages read by pdfminer", number + 1
+                )
+            fallback.used = True
             return [Row(" ".join(text.split()), *box) for text, *box in fallback.lines(number)]
         textpage = page.get_textpage()
         try:
