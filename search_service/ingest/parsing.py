@@ -110,6 +110,16 @@ def _source_unit(source: str) -> str:
     return source if _SOURCE_UNIT.match(source) else ""
 
 
+_SITE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
+_SITE = re.compile(r"(?:人民政府|政府)(?:门户)?(?:网站|网)?$")
+
+
+def _site_name(html_title: str, title: str) -> str:
+    """The site's name in a page's <title> (…年度报告_某区人民政府), or ""."""
+    parts = [compact(part) for part in _SITE_SEPARATORS.split(html_title)]
+    return next((part for part in parts if part and part not in title and _SITE.search(part)), "")
+
+
 def _salutation_and_opening(body: list[Paragraph]) -> tuple[str, str]:
     """The salutation line ("" when none) and the opening: the first
     paragraphs after it, where the report says who it is and what it is."""
@@ -235,6 +245,7 @@ def parse_document(document: RawDocument) -> Report:
         ],
         index_number=document.meta.get("index_number"),
         body=_for_places(body_text),
+        site=_site_name(document.meta.get("html_title", ""), title),
     )
     places = _places_for_unit(unit, found)
     published = find_published(document.meta, texts[: header.body_start], signature.date)

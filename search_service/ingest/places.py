@@ -30,6 +30,7 @@ BODY_WEIGHT = 4
 # A name repeated in the body counts at most this many times.
 MAX_BODY_MENTIONS = 2
 MIN_SCORE = BODY_WEIGHT
+SITE_WEIGHT = BODY_WEIGHT
 # Names this short (忠县, 城区) are too common as parts of words to be read
 # from running text; they count only in titles and issuers.
 MIN_BODY_NAME = 3
@@ -108,8 +109,12 @@ def find_places(
     issuers: Iterable[str],
     index_number: str | None,
     body: str,
+    site: str = "",
 ) -> Places:
-    """County, city and province as the text settles them."""
+    """County, city and province as the text settles them. `site` is the
+    name of the site the page was saved from (某区人民政府): a township's
+    report is mostly published by its county, so it counts like one
+    mention in the body."""
     gaz = gazetteer()
     weights: dict[Place, int] = defaultdict(int)
 
@@ -131,6 +136,8 @@ def find_places(
     code_place = _code_place(index_number, gaz)
     if code_place is not None:
         weights[code_place] += CODE_WEIGHT
+    for name, _, _ in find_names(site):
+        credit(name, SITE_WEIGHT)
     mentions: dict[str, int] = defaultdict(int)
     for name, start, end in find_names(body, MIN_BODY_NAME):
         after = body[end : end + 8]

@@ -109,3 +109,41 @@ def test_find_names_is_the_longest_name_at_each_place(min_length):
     texts = [sample, sample[::-1], sample * 3, "", "镇", "廉江廉江市市"]
     for text in texts:
         assert find_names(text, min_length) == _names_by_scanning(text, min_length), text
+
+
+@pytest.mark.parametrize(
+    ("written", "county", "city"),
+    [
+        ("禄丰县", "禄丰市", "楚雄彝族自治州"),
+        ("镇宁自治县", "镇宁布依族苗族自治县", "安顺市"),
+        ("金平县", "金平苗族瑶族傣族自治县", "红河哈尼族彝族自治州"),
+        ("东乌旗", "东乌珠穆沁旗", "锡林郭勒盟"),
+        ("鄂温克旗", "鄂温克族自治旗", "呼伦贝尔市"),
+        ("巴州", None, "巴音郭楞蒙古自治州"),
+    ],
+)
+def test_former_and_short_names_resolve_to_the_official_division(written, county, city):
+    (place,) = gazetteer().lookup(written)
+    assert (place.county, place.city) == (county, city)
+
+
+def test_county_from_a_cited_local_document():
+    places = find_places(
+        title="源潭镇2022年法治政府建设年度报告",
+        town="源潭镇",
+        issuers=[],
+        index_number=None,
+        body="2022年，源潭镇按照《清城区2022年法治政府建设工作要点》的部署推进依法行政。",
+    )
+    assert (places.county, places.city, places.province) == ("清城区", "清远市", "广东省")
+
+
+def test_county_whose_bodies_repeat_its_unit():
+    places = find_places(
+        title="某某镇2022年度法治政府建设情况报告",
+        town="某某镇",
+        issuers=[],
+        index_number=None,
+        body="2022年，某某镇在鄂温克族自治旗旗委、旗政府的领导下推进依法行政。",
+    )
+    assert places.county == "鄂温克族自治旗"
