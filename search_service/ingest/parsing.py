@@ -66,6 +66,8 @@ def _town(title: str, issuers: list[str], body: str) -> str | None:
 # A salutation above the report's text: 市委、市政府：, 中共红河州委、红河州人民政府:.
 _SALUTATION = re.compile(r"^[^。；;！？]{2,60}[:：]$")
 _ADDRESSEE = re.compile(r"委|政府|人大|常委会|主任|领导|代表|同志")
+# A line ending with a colon that announces the report: 现将…报告如下：.
+_NOT_ADDRESSEE = re.compile(r"现将|如下|报告|年")
 # How much of the text after the salutation is its opening.
 OPENING_PARAGRAPHS = 2
 MAX_OPENING = 600
@@ -125,7 +127,7 @@ def _salutation_and_opening(body: list[Paragraph]) -> tuple[str, str]:
     paragraphs after it, where the report says who it is and what it is."""
     texts = [p.text for p in body]
     salutation = ""
-    if texts and _SALUTATION.match(texts[0]) and _ADDRESSEE.search(texts[0]):
+    if texts and _SALUTATION.match(texts[0]) and _ADDRESSEE.search(texts[0]) and not _NOT_ADDRESSEE.search(texts[0]):
         salutation, texts = texts[0], texts[1:]
     return salutation, "\n".join(texts[:OPENING_PARAGRAPHS])[:MAX_OPENING]
 
