@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from search_service.config import Settings
-from search_service.errors import BadQuery, IndexLocked, SearchServiceError, UnreadableFile
+from search_service.errors import BadQuery, BadSetting, IndexLocked, SearchServiceError, UnreadableFile
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -28,7 +28,11 @@ log = logging.getLogger("search_service.cli")
 
 
 def _settings() -> Settings:
-    return Settings.from_env()
+    try:
+        return Settings.from_env()
+    except BadSetting as exc:
+        _fail(exc.message, EXIT_USAGE)
+        raise  # not reached: _fail exits
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -132,7 +136,13 @@ def _run_build(
     with _errors_to_exit_codes():
         try:
             summary = action(
-                settings.source_dir, settings.index_dir, jobs=jobs, progress=step, on_start=start, strict=strict
+                settings.source_dir,
+                settings.index_dir,
+                jobs=jobs,
+                progress=step,
+                on_start=start,
+                strict=strict,
+                time_budget=settings.file_time_budget,
             )
         finally:
             close()

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from search_service.errors import BadSetting
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,8 +50,22 @@ class Settings:
             origins = tuple(o.strip() for o in env["SEARCH_SERVICE_CORS_ORIGINS"].split(",") if o.strip())
             settings = replace(settings, cors_origins=origins)
         if env.get("SEARCH_SERVICE_FILE_TIME_BUDGET"):
-            settings = replace(settings, file_time_budget=float(env["SEARCH_SERVICE_FILE_TIME_BUDGET"]))
+            settings = replace(settings, file_time_budget=_seconds(env["SEARCH_SERVICE_FILE_TIME_BUDGET"]))
         return settings
 
     def with_overrides(self, **overrides: object) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _seconds(text: str) -> float:
+    """A non-negative number of seconds; a bad value is refused by name, so
+    that a typo in a cron line does not make every file fail."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise BadSetting(
+            f"SEARCH_SERVICE_FILE_TIME_BUDGET must be a number of seconds >= 0 (0: no limit), not {text!r}"
+        )
+    return value

@@ -64,3 +64,9 @@ class UnreadableFile(SearchServiceError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+class BadSetting(SearchServiceError):
+    """A setting from the environment that cannot be used."""
+
+    code = "bad_setting"

@@ -28,7 +28,7 @@ import numpy as np
 
 from search_service import store
 from search_service.errors import BuildFailed, IndexLocked, UnreadableFile
-from search_service.ingest import iter_source_files, parse_file
+from search_service.ingest import iter_source_files, manifest_signature, parse_file
 from search_service.model import CODED_FIELDS, DOC_TYPES, REPORT_FIELDS, SECTION_KINDS, FileProblem, Report, Section
 from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays, update_exact_arrays
 from search_service.text import normalize, tokenizer_identity
@@ -137,12 +137,17 @@ class _Prepared:
 Parsed = tuple[str, Report | None, FileProblem | None, _Prepared | None]
 
 
-def _parse_one(args: tuple[str, str]) -> tuple[str, Report | None, FileProblem | None]:
-    path_s, root_s = args
+# One file to parse: its path, the source folder, its time budget in seconds
+# (None: the file_time_budget setting).
+Task = tuple[str, str, float | None]
+
+
+def _parse_one(args: Task) -> tuple[str, Report | None, FileProblem | None]:
+    path_s, root_s, budget = args
     path, root = Path(path_s), Path(root_s)
     source = path.relative_to(root).as_posix()
     try:
-        report = parse_file(path, root)
+        report = parse_file(path, root, budget)
     except UnreadableFile as exc:
         return source, None, FileProblem(source, exc.reason, "failed")
     except OSError as exc:
@@ -153,7 +158,7 @@ def _parse_one(args: tuple[str, str]) -> tuple[str, Report | None, FileProblem |
     return source, report, None
 
 
-def _parse_and_count(args: tuple[str, str]) -> Parsed:
+def _parse_and_count(args: Task) -> Parsed:
     """Parse one file, count its words and normalise its text: jieba and
     normalisation run here, in the worker processes, not in the process
     that writes the index."""
@@ -166,14 +171,15 @@ def _parse_and_count(args: tuple[str, str]) -> Parsed:
 
 
 def _run_tasks(
-    function: Callable[[tuple[str, str]], object],
+    function: Callable[[Task], object],
     paths: list[Path],
     root: Path,
     jobs: int | None,
     progress: Callable[[int], None] | None,
+    time_budget: float | None = None,
 ) -> Iterator[object]:
     jobs = jobs or min(os.cpu_count() or 1, 8)
-    tasks = [(str(p), str(root)) for p in paths]
+    tasks = [(str(p), str(root), time_budget) for p in paths]
     if jobs <= 1 or len(tasks) < 64:
         for task in tasks:
             yield function(task)
@@ -233,17 +239,25 @@ def _alive(pid: int) -> bool:
 
 
 def parse_sources(
-    paths: list[Path], root: Path, jobs: int | None = None, progress: Callable[[int], None] | None = None
+    paths: list[Path],
+    root: Path,
+    jobs: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    time_budget: float | None = None,
 ) -> Iterator[tuple[str, Report | None, FileProblem | None]]:
     """Parse files, in worker processes when there are many of them; results
     come in the order of paths."""
-    yield from _run_tasks(_parse_one, paths, root, jobs, progress)  # type: ignore[misc]
+    yield from _run_tasks(_parse_one, paths, root, jobs, progress, time_budget)  # type: ignore[misc]
 
 
 def _parse_with_words(
-    paths: list[Path], root: Path, jobs: int | None, progress: Callable[[int], None] | None
+    paths: list[Path],
+    root: Path,
+    jobs: int | None,
+    progress: Callable[[int], None] | None,
+    time_budget: float | None = None,
 ) -> Iterator[Parsed]:
-    yield from _run_tasks(_parse_and_count, paths, root, jobs, progress)  # type: ignore[misc]
+    yield from _run_tasks(_parse_and_count, paths, root, jobs, progress, time_budget)  # type: ignore[misc]
 
 
 # ------------------------------------------------------------------- writing
@@ -646,6 +660,7 @@ def build_index(
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     strict: bool = False,
+    time_budget: float | None = None,
 ) -> BuildSummary:
     """Full rebuild from source_dir. Raises IndexLocked when another writer
     holds the index, BuildFailed when nothing could be written; in both cases
@@ -659,7 +674,7 @@ def build_index(
         if on_start:
             on_start(len(paths))
         stats = {p.relative_to(source_dir).as_posix(): p.stat() for p in paths}
-        results = _parse_with_words(paths, source_dir, jobs, progress)
+        results = _parse_with_words(paths, source_dir, jobs, progress, time_budget)
         summary = _write_new_generation(index_dir, source_dir, stats, results, None, strict, started)
     return summary
 
@@ -730,6 +745,7 @@ def _build_info(
 ) -> dict[str, object]:
     return {
         "source_dir": str(source_dir),
+        "source_manifest": manifest_signature(source_dir),
         "files": {
             "seen": summary.seen,
             "indexed": summary.indexed,
@@ -774,6 +790,7 @@ def update_index(
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     strict: bool = False,
+    time_budget: float | None = None,
 ) -> BuildSummary:
     """Bring the index up to date with source_dir: files whose size and
     modification time are unchanged keep their parsed report, normalised
@@ -791,6 +808,10 @@ def update_index(
         reusable = _Reusable.load(live) if live else None
         old_meta = store.read_json(live / "meta.json") if reusable and live else {}
         old_manifest: dict[str, dict[str, object]] = old_meta.get("manifest", {}) if isinstance(old_meta, dict) else {}
+        # A changed manifest.csv/.jsonl may override any file's fields: then
+        # nothing parsed before is reused.
+        if isinstance(old_meta, dict) and old_meta.get("source_manifest") != manifest_signature(source_dir):
+            old_manifest = {}
         paths = iter_source_files(source_dir)
         if on_start:
             on_start(len(paths))
@@ -814,7 +835,7 @@ def update_index(
         def results() -> Iterator[Parsed]:
             # In source order, as a build sees them: the first of identical
             # contents is kept, whichever of them changed.
-            parsed = _parse_with_words(changed, source_dir, jobs, progress)
+            parsed = _parse_with_words(changed, source_dir, jobs, progress, time_budget)
             for source in sources:
                 yield reused[source] if source in reused else next(parsed)
 

@@ -233,3 +233,50 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_update_rereads_files_when_the_manifest_changes(tmp_path):
+    """manifest.csv may override any file's fields: a change to it alone
+    (no report file touched) is picked up by `index update`."""
+    import shutil
+
+    from search_service.indexing import build_index, update_index
+    from search_service.search import open_index
+    from tests.conftest import SAMPLES
+
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    first = sorted(p.name for p in source.iterdir())[0]
+    manifest = source / "manifest.csv"
+    manifest.write_text(f"file,url\n{first},https://example.gov.cn/a.html\n", "utf-8")
+    index_dir = tmp_path / "ix"
+    build_index(source, index_dir, jobs=1)
+
+    def url_of(name: str) -> str | None:
+        index = open_index(index_dir)
+        return next(rec["url"] for rec in index.records if rec["source"] == name)
+
+    assert url_of(first) == "https://example.gov.cn/a.html"
+    unchanged = update_index(source, index_dir, jobs=1)
+    assert unchanged.reused == unchanged.seen
+    manifest.write_text(f"file,url,unit\n{first},https://example.gov.cn/b.html,某某镇\n", "utf-8")
+    changed = update_index(source, index_dir, jobs=1)
+    assert changed.reused == 0
+    assert url_of(first) == "https://example.gov.cn/b.html"
+    index = open_index(index_dir)
+    assert next(rec["unit"] for rec in index.records if rec["source"] == first) == "某某镇"
+
+
+def test_the_time_budget_reaches_the_build(tmp_path):
+    """A build given a budget too small for any file reports each as failed
+    with the reason, and the build goes on to the end."""
+    import shutil
+
+    from search_service.indexing import build_index
+    from tests.conftest import SAMPLES
+
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    summary = build_index(source, tmp_path / "ix", jobs=1, time_budget=1e-6)
+    assert summary.failed == summary.seen == 5
+    assert all("time budget" in p.reason for p in summary.problems)
