@@ -1,6 +1,6 @@
-"""The benchmark of issue 7: ours against Whoosh+jieba, SQLite FTS5 and a scan.
+"""The benchmark of issues 7 and 12: ours against Tantivy, Groonga, SQLite FTS5, Whoosh+jieba and a scan.
 
-    python -m bench.run [--n 20000] [--seed 0] [--repeat 5] [--skip-http] [--skip-baselines]
+    python -m bench.run [--n 20000] [--seed 0] [--repeat 5] [--skip-http] [--skip-baselines] [--skip ENGINE]
 
 Steps: generate (or reuse) the corpus; parse it once for the baselines; build
 every engine on the same parsed reports (ours from the files, with 2
@@ -30,9 +30,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.baselines import FACET_NAMES, Answer, Engine, ParsedCorpus
+from bench.baselines.groonga import GroongaEngine, groonga_available, groonga_version
 from bench.baselines.ours import OursEngine
 from bench.baselines.scan import ScanEngine
 from bench.baselines.sqlite_fts5 import SqliteFts5Engine
+from bench.baselines.tantivy_grams import TantivyGramsEngine, tantivy_available
 from bench.baselines.whoosh_jieba import WhooshJiebaEngine
 from bench.http_load import HttpFigures, measure_http
 from bench.queries import QUERY_CLASSES, BenchQuery, CorpusProfile, build_mix
@@ -227,7 +229,19 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        "tantivy": _version_of("tantivy"),
+        "groonga": groonga_version(),
+        "date": time.strftime("%Y-%m-%d"),
     }
+
+
+def _version_of(package: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -242,16 +256,34 @@ def _ratio(ours: float | None, theirs: float | None) -> str:
     return f"{ours / theirs:.2f}"
 
 
+# Columns of the table after ours' three: the other engines, in this order.
+OTHERS: tuple[str, ...] = ("whoosh_jieba", "sqlite_fts5", "tantivy", "groonga", "scan")
+# Engines that can be "the best peer": exact (0 queries differing) and not the scan.
+PEERS: tuple[str, ...] = ("sqlite_fts5", "tantivy", "groonga", "whoosh_jieba")
+DIFFERING = "queries differing from scan"  # a count: no ratio
+HIGHER_IS_BETTER = ("build MB/s", "build MB/s incl. parse")
+
+
+def table_columns(summary: dict) -> list[str]:
+    """ours, ours cached, ours find, then every other engine of the run."""
+    return ["ours", "ours cached", "ours find", *(n for n in OTHERS if n in summary["engines"])]
+
+
 def table_rows(summary: dict) -> list[tuple[str, list[float | None], int]]:
-    """(label, [ours, ours cached, ours find, whoosh, fts5, scan], digits) of every row."""
+    """(label, [value per table_columns(summary)], digits) of every row."""
     engines = summary["engines"]
-    names = ["ours", "whoosh_jieba", "sqlite_fts5", "scan"]
+    others = table_columns(summary)[3:]
+    width = 3 + len(others)
 
     def row(label: str, get: Callable[[dict], float | None], digits: int = 1, extra: bool = False):
-        values = [get(engines[n]) if n in engines else None for n in names]
         ours = engines["ours"]
-        values[1:1] = [get(ours | {"latency": ours[k]}) if extra else None for k in ("latency_cached", "latency_find")]
+        values = [get(ours)]
+        values += [get(ours | {"latency": ours[k]}) if extra else None for k in ("latency_cached", "latency_find")]
+        values += [get(engines[n]) for n in others]
         return label, values, digits
+
+    def ours_only(label: str, value: float | None, digits: int):
+        return label, [value] + [None] * (width - 1), digits
 
     rows = [
         row("build s (ours: parse+index, 2 procs)", lambda e: e["build_s"]),
@@ -268,39 +300,48 @@ def table_rows(summary: dict) -> list[tuple[str, list[float | None], int]]:
     http = summary.get("http")
     if http:
         for load in http["loads"]:
-            rows.append((f"HTTP req/s, {load['clients']} client(s)", [load["per_second"]] + [None] * 5, 1))
-            rows.append((f"HTTP errors, {load['clients']} client(s)", [load["errors"]] + [None] * 5, 0))
-        rows.append(("gunicorn start to first answer s", [http["first_answer_s"]] + [None] * 5, 2))
-        rows.append(("worker RSS MB (max)", [max(http["worker_rss_mb"], default=None)] + [None] * 5, 0))
+            rows.append(ours_only(f"HTTP req/s, {load['clients']} client(s)", load["per_second"], 1))
+            rows.append(ours_only(f"HTTP errors, {load['clients']} client(s)", load["errors"], 0))
+        rows.append(ours_only("gunicorn start to first answer s", http["first_answer_s"], 2))
+        rows.append(ours_only("worker RSS MB (max)", max(http["worker_rss_mb"], default=None), 0))
     update = summary.get("update")
     if update:
-        rows.append((f"index update s ({update['changed_files']} files changed)", [update["seconds"]] + [None] * 5, 1))
-        rows.append(("update / full build", [update["over_build"]] + [None] * 5, 3))
+        rows.append(ours_only(f"index update s ({update['changed_files']} files changed)", update["seconds"], 1))
+        rows.append(ours_only("update / full build", update["over_build"], 3))
     return rows
 
 
-DIFFERING = "queries differing from scan"  # a count: no ratio
-HEADERS = (
-    "",
-    "ours",
-    "ours cached",
-    "ours find",
-    "whoosh_jieba",
-    "sqlite_fts5",
-    "scan",
-    "ours/whoosh",
-    "ours/fts5",
-    "ours/scan",
-)
+def best_peer(summary: dict, label: str, values: list[float | None]) -> tuple[str, float | None]:
+    """The best exact peer's (name, value) on one row: lowest time or size,
+    highest MB/s; ("-", None) when no exact peer has the figure."""
+    columns = table_columns(summary)
+    engines = summary["engines"]
+    candidates = [
+        (name, value)
+        for name, value in zip(columns, values, strict=True)
+        if name in PEERS and value is not None and engines[name]["differing_queries"] == 0
+    ]
+    if not candidates or label == DIFFERING:
+        return "-", None
+    pick = max if label in HIGHER_IS_BETTER else min
+    return pick(candidates, key=lambda nv: nv[1])
 
 
 def render_table(summary: dict) -> str:
-    """The one table: figures per engine, then ours divided by each baseline."""
-    lines = [list(HEADERS)]
+    """The one table: figures per engine, the best exact peer on each row,
+    then ours divided by that peer, by FTS5 and by the scan."""
+    columns = table_columns(summary)
+    headers = ["", *columns, "best peer", "ours/best", "ours/fts5", "ours/scan"]
+    lines = [headers]
     for label, values, digits in table_rows(summary):
-        ratios = ["-"] * 3 if label == DIFFERING else [_ratio(values[0], values[i]) for i in (3, 4, 5)]
-        lines.append([label, *(_fmt(v, digits) for v in values), *ratios])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
+        name, best = best_peer(summary, label, values)
+        by_name = dict(zip(columns, values, strict=True))
+        if label == DIFFERING:
+            ratios = ["-"] * 3
+        else:
+            ratios = [_ratio(values[0], v) for v in (best, by_name.get("sqlite_fts5"), by_name.get("scan"))]
+        lines.append([label, *(_fmt(v, digits) for v in values), name, *ratios])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(headers))]
     lines.insert(1, ["-" * w for w in widths])
     return "\n".join(
         "  ".join(
@@ -326,6 +367,25 @@ def engine_summary(fig: EngineFigures, mix: Sequence[BenchQuery], text_bytes: in
         "latency_find": by_class(mix, fig.find_ms),
         "per_query_ms": {q.name: {"first": fig.first_ms.get(q.name), "repeat": fig.repeat_ms.get(q.name)} for q in mix},
     }
+
+
+def other_engines(skip: Sequence[str] = ()) -> tuple[list[Engine], list[str]]:
+    """FTS5, Whoosh+jieba and the peers that are installed (Tantivy from the
+    `bench` extra, Groonga from Debian's groonga-bin), less those skipped;
+    and the names of peers that are not installed (the run says so)."""
+    engines: list[Engine] = [SqliteFts5Engine(), WhooshJiebaEngine()]
+    missing = []
+    if tantivy_available():
+        engines.append(TantivyGramsEngine())
+    else:
+        missing.append("tantivy (pip install -e '.[bench]')")
+    if groonga_available():
+        engines.append(GroongaEngine())
+    else:
+        missing.append("groonga (apt-get install groonga-bin)")
+    for name in missing:
+        log.warning("peer not installed, left out: %s", name)
+    return [e for e in engines if e.name not in skip], missing
 
 
 def build_engines(engines: Sequence[Engine], corpus: ParsedCorpus, work: Path) -> dict[str, EngineFigures]:
@@ -379,8 +439,10 @@ def run(args: argparse.Namespace) -> dict:
     ours = OursEngine(source, jobs=args.jobs)
     scan = ScanEngine()
     engines: list[Engine] = [ours, scan]
+    missing_peers: list[str] = []
     if not args.skip_baselines:
-        engines += [SqliteFts5Engine(), WhooshJiebaEngine()]
+        others, missing_peers = other_engines(args.skip)
+        engines += others
     figures = build_engines(engines, corpus, work)
     assert ours.index is not None
     ours_ids = {rec["report_id"] for rec in ours.index.records}
@@ -423,6 +485,7 @@ def run(args: argparse.Namespace) -> dict:
             for q in mix
         ],
         "term_shares": shares,
+        "peers_missing": missing_peers,
         "engines": {name: engine_summary(fig, mix, corpus.text_bytes, parse_s) for name, fig in figures.items()},
     }
     for engine in engines:
@@ -453,6 +516,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query after the first (default 5)")
     parser.add_argument("--skip-http", action="store_true", help="no gunicorn load test")
     parser.add_argument("--skip-baselines", action="store_true", help="only ours and the reference scan")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="ENGINE",
+        help="leave one engine out (whoosh_jieba, sqlite_fts5, tantivy, groonga); repeatable",
+    )
     parser.add_argument("--http-seconds", type=float, default=10.0, help="load time per concurrency level")
     parser.add_argument("--jobs", type=int, default=2, help="processes for parsing and ours' build (default 2)")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="cache and output folder")
@@ -466,8 +536,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"N={summary['n']} reports={summary['reports']} sections={summary['sections']} "
         f"text={summary['text_mb']:.1f} MB parse={summary['parse_s']:.1f} s (2 procs), "
-        f"{m['cpu']} x{m['cores']}, python {m['python']}, sqlite {m['sqlite']}"
+        f"{m['cpu']} x{m['cores']}, python {m['python']}, sqlite {m['sqlite']}, "
+        f"tantivy {m['tantivy']}, groonga {m['groonga']}, {time.strftime('%Y-%m-%d')}"
     )
+    for name in summary.get("peers_missing", []):
+        print(f"peer not installed, left out: {name}")
     print(table)
     summary["table"] = table
     out.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")

@@ -1,19 +1,28 @@
 """The benchmark's machinery on a tiny corpus: every engine that claims exact
 answers agrees with the brute-force scan, and the table renders.
 
+The peers (Tantivy from the `bench` extra, Groonga from Debian's
+groonga-bin; `make test` installs both) run when installed; when one is not,
+the test still runs the others and warns which it left out (with
+BENCH_PEERS_REQUIRED=1 it fails instead).
+
 A correctness test only: timings are never asserted (the machine is shared).
 """
 
 from __future__ import annotations
 
+import os
+import warnings
 from pathlib import Path
 
 import pytest
 
 from bench.baselines import ParsedCorpus
+from bench.baselines.groonga import GroongaEngine, groonga_available
 from bench.baselines.ours import OursEngine
 from bench.baselines.scan import ScanEngine
 from bench.baselines.sqlite_fts5 import SqliteFts5Engine
+from bench.baselines.tantivy_grams import TantivyGramsEngine, phrase_offsets, tantivy_available
 from bench.baselines.whoosh_jieba import WhooshJiebaEngine, whoosh_query_string
 from bench.queries import QUERY_CLASSES, BenchQuery, CorpusProfile, build_mix, parse_terms
 from bench.run import EngineFigures, check, differences, parse_reports, render_table, table_rows
@@ -79,6 +88,55 @@ def test_ours_and_fts5_agree_with_the_scan(
         engine.close()
 
 
+def test_installed_peers_agree_with_the_scan(
+    bench_corpus: tuple[Path, ParsedCorpus], scan_and_mix: tuple[ScanEngine, list[BenchQuery]], tmp_path: Path
+) -> None:
+    """Tantivy and Groonga, each where installed: 0 queries differing from the
+    scan (count, every facet, the whole result set), and a first page with
+    snippets marking a term."""
+    _, corpus = bench_corpus
+    scan, mix = scan_and_mix
+    reference = {q.name: scan.answer(q, full=True) for q in mix}
+    peers = []
+    missing = []
+    if tantivy_available():
+        peers.append(TantivyGramsEngine(threads=1))
+    else:
+        missing.append("tantivy (pip install -e '.[bench]')")
+    if groonga_available():
+        peers.append(GroongaEngine())
+    else:
+        missing.append("groonga (apt-get install groonga-bin)")
+    if missing:
+        if os.environ.get("BENCH_PEERS_REQUIRED") == "1":
+            pytest.fail(f"bench peers not installed: {', '.join(missing)}")
+        warnings.warn(f"bench peers not installed, not run: {', '.join(missing)}", UserWarning, stacklevel=1)
+    print(f"bench peers run: {', '.join(p.name for p in peers) or 'none'}")
+    for engine in peers:
+        try:
+            engine.build(corpus, tmp_path / engine.name)
+            figures = EngineFigures(engine.name)
+            check(engine, mix, reference, figures)
+            assert figures.diff_details == {}, engine.name
+            common = next(q for q in mix if q.name == "common-0")
+            page = engine.answer(common)
+            assert page.total_reports == reference[common.name].total_reports
+            assert page.report_ids == reference[common.name].report_ids[:20]
+            assert len(page.snippets) == len(page.report_ids)
+            assert all("[" in shown[0] for shown in page.snippets)
+        finally:
+            engine.close()
+
+
+def test_phrase_offsets_cover_every_character() -> None:
+    assert phrase_offsets(3) == [0, 1]
+    assert phrase_offsets(4) == [0, 2]
+    assert phrase_offsets(5) == [0, 2, 3]
+    for length in range(3, 12):
+        covered = {i + k for i in phrase_offsets(length) for k in (0, 1)}
+        assert covered == set(range(length))
+
+
 def test_whoosh_answers_every_query_and_differences_are_counted(
     bench_corpus: tuple[Path, ParsedCorpus], scan_and_mix: tuple[ScanEngine, list[BenchQuery]], tmp_path: Path
 ) -> None:
@@ -124,6 +182,36 @@ def test_table_renders_ratios() -> None:
     table = render_table(summary)
     assert "ours/scan" in table.splitlines()[0]
     assert "2.00" in table.splitlines()[2]  # build s: 10 / 5
+
+
+def test_table_names_the_best_exact_peer() -> None:
+    latency = {c: {"p50": 2.0, "p95": 4.0, "p99": 5.0} for c in (*QUERY_CLASSES, "all")}
+    engine = {
+        "build_s": 10.0,
+        "build_mb_s": 1.0,
+        "build_mb_s_with_parse": 0.5,
+        "size_mb": 3.0,
+        "size_over_text": 2.0,
+        "first_run": latency,
+        "latency": latency,
+        "latency_cached": latency,
+        "latency_find": latency,
+        "differing_queries": 0,
+    }
+    summary = {
+        "engines": {
+            "ours": engine,
+            "whoosh_jieba": {**engine, "build_s": 1.0, "build_mb_s": 9.0, "differing_queries": 3},
+            "tantivy": {**engine, "build_s": 4.0, "build_mb_s": 3.0},
+            "groonga": {**engine, "build_s": 8.0, "build_mb_s": 4.0},
+            "scan": {**engine, "build_s": 5.0},
+        }
+    }
+    lines = render_table(summary).splitlines()
+    assert lines[0].split()[-4:] == ["peer", "ours/best", "ours/fts5", "ours/scan"]
+    build_s, build_mb_s = lines[2].split(), lines[3].split()
+    assert "tantivy" in build_s and "2.50" in build_s  # lowest time of the exact peers: 10 / 4
+    assert "groonga" in build_mb_s and "0.25" in build_mb_s  # highest MB/s: 1 / 4
 
 
 def test_request_fields_used_by_the_mix_exist() -> None:

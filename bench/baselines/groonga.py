@@ -78,6 +78,14 @@ def groonga_available() -> bool:
     return shutil.which("groonga") is not None
 
 
+def groonga_version() -> str:
+    """Groonga's version ("-" when it is not installed)."""
+    if not groonga_available():
+        return "-"
+    out = subprocess.run(["groonga", "--version"], capture_output=True, text=True, check=False).stdout
+    return out.split()[1] if out.startswith("Groonga ") else "?"
+
+
 def _die_with_parent() -> None:
     """In the child before exec: Linux sends it SIGTERM when the benchmark
     dies, so no server outlives a crashed or killed run."""

@@ -5,7 +5,8 @@ indexing), one row per report and one per section. A term of three or more
 characters is an FTS5 phrase, which the trigram tokenizer answers as a
 substring match; shorter terms cannot be trigram-indexed and use LIKE, which
 scans the stored text. Facets are SQL GROUP BYs, each with every filter but
-its own; one statement per query computes them all.
+its own; one statement per query computes them all. The first page's
+snippets are cut from the report text FTS5 stores.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bench.baselines import Answer, ParsedCorpus
+from bench.baselines import Answer, ParsedCorpus, cut_snippets
 from bench.queries import BenchQuery, ParsedTerms
 from search_service.model import PLACE_FIELDS, SearchRequest
 from search_service.text import normalize
@@ -133,22 +134,30 @@ class SqliteFts5Engine:
         selects.append(f"SELECT 'sections', NULL, count(*) FROM mu WHERE rid IN f{kind_cond}")
         selects.append("SELECT 'reports', NULL, count(*) FROM f")
         limit = "" if full else f" LIMIT {int(request.per_page)}"
-        selects.append(f"SELECT * FROM (SELECT 'id', report_id, 0 FROM reports WHERE rid IN f ORDER BY rid{limit})")
+        selects.append(f"SELECT * FROM (SELECT 'id', report_id, rid FROM reports WHERE rid IN f ORDER BY rid{limit})")
         statement = (
             f"WITH mu AS MATERIALIZED (SELECT uid, rid, kind FROM units WHERE {unit_cond}), "
             f"m AS MATERIALIZED ({matched}), f AS MATERIALIZED ({final}) " + " UNION ALL ".join(selects)
         )
         facets: dict[str, dict[str | int, int]] = {name: {} for name in ("year", *PLACE_FIELDS, "section")}
         ids: list[str] = []
+        rids: list[int] = []
         totals = {"reports": 0, "sections": 0}
         for kind, value, count in self.db.execute(statement, sql.params):
             if kind == "id":
                 ids.append(value)
+                rids.append(count)
             elif kind in totals:
                 totals[kind] = count
             elif count:
                 facets[kind][value] = count
-        return Answer(ids, totals["reports"], totals["sections"], facets)
+        snippets = []
+        if not full and rids:
+            marks = ", ".join("?" * len(rids))
+            bodies = dict(self.db.execute(f"SELECT rowid, body FROM report_fts WHERE rowid IN ({marks})", rids))
+            positive = [t for clause in terms.clauses for t in clause]
+            snippets = [cut_snippets(bodies[rid], positive) for rid in rids]
+        return Answer(ids, totals["reports"], totals["sections"], facets, snippets)
 
     def size_bytes(self) -> int:
         return self.path.stat().st_size if self.path else 0

@@ -47,6 +47,13 @@ _GAP = " \x00\x00\x00 "  # between sections of a kind group: three characters, n
 _FACETS = ("year", *PLACE_FIELDS)
 
 
+def tantivy_available() -> bool:
+    """Whether the `tantivy` package (the `bench` extra) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("tantivy") is not None
+
+
 def _schema():
     import tantivy
 
