@@ -1,0 +1,35 @@
+"""What researchers ask of the collection beyond "which reports mention X":
+who reported on time with every part (coverage), whether plans were carried
+out (follow-through), and which words set a result set apart (terms)."""
+
+from search_service.analysis.coverage import (
+    COVERAGE_CSV_COLUMNS,
+    PARTS,
+    REQUIRED_PARTS,
+    Coverage,
+    CoverageCell,
+    CoverageReport,
+    CoverageRow,
+    UnitKey,
+    YearTotals,
+    coverage,
+    coverage_csv_rows,
+    deadline,
+    on_time,
+)
+
+__all__ = [
+    "COVERAGE_CSV_COLUMNS",
+    "PARTS",
+    "REQUIRED_PARTS",
+    "Coverage",
+    "CoverageCell",
+    "CoverageReport",
+    "CoverageRow",
+    "UnitKey",
+    "YearTotals",
+    "coverage",
+    "coverage_csv_rows",
+    "deadline",
+    "on_time",
+]
