@@ -17,8 +17,26 @@ from search_service.analysis.coverage import (
     deadline,
     on_time,
 )
+from search_service.analysis.follow_through import (
+    AdjacentReports,
+    AmbiguousUnit,
+    FollowThrough,
+    FollowThroughUnavailable,
+    ReportSide,
+    Term,
+    adjacent_reports,
+    follow_through,
+)
 
 __all__ = [
+    "AdjacentReports",
+    "AmbiguousUnit",
+    "FollowThrough",
+    "FollowThroughUnavailable",
+    "ReportSide",
+    "Term",
+    "adjacent_reports",
+    "follow_through",
     "COVERAGE_CSV_COLUMNS",
     "PARTS",
     "REQUIRED_PARTS",
