@@ -29,7 +29,7 @@ import numpy as np
 from search_service import store
 from search_service.errors import BuildFailed, IndexLocked, UnreadableFile
 from search_service.ingest import iter_source_files, manifest_signature, parse_file
-from search_service.model import CODED_FIELDS, DOC_TYPES, REPORT_FIELDS, SECTION_KINDS, FileProblem, Report, Section
+from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, FileProblem, Report, Section
 from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays, update_exact_arrays
 from search_service.text import normalize, tokenizer_identity
 from search_service.words_index import ReportWords, report_words
@@ -271,20 +271,6 @@ def _with_preamble(report: Report) -> Report:
     return replace(report, sections=[Section("preamble", "", ""), *report.sections])
 
 
-def report_record(report: Report) -> dict[str, object]:
-    """A report's fields and section outline as stored in reports.json."""
-    return {
-        **{name: getattr(report, name) for name in REPORT_FIELDS},
-        "format": report.format,
-        "encoding": report.encoding,
-        "traditional": report.traditional,
-        "sections": [
-            {"kind": s.kind, "heading": s.heading, "subheadings": list(s.subheadings), "original": s.original}
-            for s in report.sections
-        ],
-    }
-
-
 class _WordsWriter:
     """The generation's word index while it is written (see words_index)."""
 
@@ -476,7 +462,7 @@ def _write_arrays(
             else:
                 known = normalised.pop(report.report_id, None) if normalised is not None else None
                 layout.add_new(known or _Normalised.of(report))
-                records.append(report_record(report))
+                records.append(store.report_record(report))
             for section in report.sections:
                 unit_report.append(ordinal)
                 unit_kind.append(SECTION_KINDS.index(section.kind))
@@ -773,13 +759,10 @@ def _load_reports(generation: Path) -> tuple[list[dict[str, object]], list[Repor
     reports: list[Report] = []
     unit = 0
     for rec in records:  # type: ignore[union-attr]
-        sections = []
-        for s in rec["sections"]:
-            text = blob[offsets[unit] : offsets[unit + 1]].decode("utf-8")
-            sections.append(Section(s["kind"], s["heading"], text, tuple(s["subheadings"]), s.get("original")))
-            unit += 1
-        fields = {k: rec.get(k) for k in (*REPORT_FIELDS, "format", "encoding")}
-        reports.append(Report(**fields, sections=sections, traditional=bool(rec.get("traditional"))))
+        count = len(rec["sections"])
+        texts = (blob[offsets[u] : offsets[u + 1]].decode("utf-8") for u in range(unit, unit + count))
+        reports.append(store.record_report(rec, texts))
+        unit += count
     return records, reports  # type: ignore[return-value]
 
 

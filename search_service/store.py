@@ -7,7 +7,8 @@ An index folder holds generations side by side and a pointer to the live one:
       .lock                the writer lock (see indexing.py)
       gen-20261122T190102-8f3a/
         meta.json          counts, build time, tokenizer identity, format
-        reports.json       report fields and section headings, in ordinal order
+        reports.json       one record per report, in ordinal order: its fields and
+                           section outline (report_record / record_report below)
         units.npz          per section: report ordinal, kind, start in the corpus
         bi_*.npy           the exact index: pair keys, offsets, positions (search/exact.py)
         texts.bin/.npy     section texts for display and snippets (UTF-8)
@@ -21,7 +22,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from search_service.model import REPORT_FIELDS, Report, Section
 
 # Format history: 1 first layout; 2 pair-only exact index; 3 every readable
 # document indexed with doc_type, level, unit and url (titles may be null).
@@ -75,3 +79,33 @@ def write_json(path: Path, data: object) -> None:
 def read_json(path: Path) -> object:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+# ------------------------------------------------------------------ records
+# A report's record in reports.json: its fields, how it was read, and the
+# outline of its sections (kind, heading, subheadings, original text); the
+# section texts themselves are in texts.bin. Writer and reader side by side.
+
+
+def report_record(report: Report) -> dict[str, object]:
+    """A report's fields and section outline as stored in reports.json."""
+    return {
+        **{name: getattr(report, name) for name in REPORT_FIELDS},
+        "format": report.format,
+        "encoding": report.encoding,
+        "traditional": report.traditional,
+        "sections": [
+            {"kind": s.kind, "heading": s.heading, "subheadings": list(s.subheadings), "original": s.original}
+            for s in report.sections
+        ],
+    }
+
+
+def record_report(record: dict, texts: Iterable[str]) -> Report:
+    """The Report a record was written from, given its section texts in order."""
+    sections = [
+        Section(s["kind"], s["heading"], text, tuple(s["subheadings"]), s.get("original"))
+        for s, text in zip(record["sections"], texts, strict=True)
+    ]
+    fields = {name: record.get(name) for name in (*REPORT_FIELDS, "format", "encoding")}
+    return Report(**fields, sections=sections, traditional=bool(record.get("traditional")))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from search_service.model import REPORT_FIELDS, ReportHit
 from search_service.search import Matches, hits_for
-from search_service.search.engine import OpenIndex
+from search_service.search.reader import OpenIndex
 
 CHUNK = 50
 FIELDS = (*REPORT_FIELDS, "score")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, FacetValue, SearchRequest
-from search_service.search.engine import OpenIndex
+from search_service.search.reader import OpenIndex
 
 
 @dataclass(frozen=True)

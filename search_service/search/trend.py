@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from search_service.model import SearchRequest
-from search_service.search import find
-from search_service.search.engine import OpenIndex
 from search_service.search.facets import filter_masks
 from search_service.search.query import QueryLimits
+from search_service.search.reader import OpenIndex
+from search_service.search.searching import find
 
 TREND_DIMENSIONS = ("year", "level", "province", "city", "county")
 

@@ -11,7 +11,7 @@ import pytest
 from search_service.search import open_index
 from search_service.text import normalize
 
-engine = importlib.import_module("search_service.search.engine")
+reader = importlib.import_module("search_service.search.reader")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def _terms(index) -> list[str]:
 
 @pytest.mark.parametrize("factor", [0, 10**9])
 def test_term_hits_equal_the_exact_index(index, monkeypatch, factor):
-    monkeypatch.setattr(engine, "_PER_SECTION_FACTOR", factor)
+    monkeypatch.setattr(reader, "_PER_SECTION_FACTOR", factor)
     for term in _terms(index):
         ours = index._term_hits(term)
         theirs = index.exact.hits(term)

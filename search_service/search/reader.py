@@ -20,7 +20,7 @@ import numpy as np
 
 from search_service import store
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
-from search_service.model import CODED_FIELDS, REPORT_FIELDS, SECTION_KINDS, Report, Section
+from search_service.model import CODED_FIELDS, Report
 from search_service.search.exact import ExactIndex, TermHits
 from search_service.text import tokenizer_identity
 
@@ -185,14 +185,9 @@ class OpenIndex:
             raise ReportNotFound(f"no report with id {report_id!r}") from None
 
     def report(self, ordinal: int) -> Report:
-        rec = self.records[ordinal]
-        sections = []
-        for unit, s in zip(self.units_of(ordinal), rec["sections"], strict=True):
-            sections.append(
-                Section(s["kind"], s["heading"], self.unit_text(unit), tuple(s["subheadings"]), s.get("original"))
-            )
-        fields = {k: rec.get(k) for k in (*REPORT_FIELDS, "format", "encoding")}
-        return Report(**fields, sections=sections, traditional=bool(rec.get("traditional")))
+        """The whole report, section texts read from texts.bin."""
+        texts = (self.unit_text(unit) for unit in self.units_of(ordinal))
+        return store.record_report(self.records[ordinal], texts)
 
     def close(self) -> None:
         self._texts.close()
@@ -215,10 +210,6 @@ def _sort_ranks(values: list[str]) -> np.ndarray:
     ranks = np.empty(len(values), dtype=np.int64)
     ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
     return ranks
-
-
-def kind_code(kind: str) -> int:
-    return SECTION_KINDS.index(kind)
 
 
 def open_index(index_dir: Path) -> OpenIndex:
