@@ -27,8 +27,28 @@ from search_service.analysis.follow_through import (
     adjacent_reports,
     follow_through,
 )
+from search_service.analysis.significant_terms import (
+    SCORE_NAME,
+    SignificantTerm,
+    SignificantTerms,
+    TermChange,
+    YearComparison,
+    jlh,
+    significant_terms,
+)
+from search_service.analysis.word_presence import WordPresence, read_word_presence, word_presence
 
 __all__ = [
+    "SCORE_NAME",
+    "SignificantTerm",
+    "SignificantTerms",
+    "TermChange",
+    "YearComparison",
+    "WordPresence",
+    "jlh",
+    "read_word_presence",
+    "significant_terms",
+    "word_presence",
     "AdjacentReports",
     "AmbiguousUnit",
     "FollowThrough",

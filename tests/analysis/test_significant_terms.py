@@ -1,0 +1,98 @@
+"""Significant terms on a constructed corpus where the over-represented
+words are known, and against a brute-force count over the reports' text."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from search_service.analysis import significant_terms, word_presence
+from search_service.analysis.content_words import is_content_word
+from search_service.model import SearchRequest
+from search_service.search import find, open_index
+from search_service.text import words
+from tests.analysis.reports import build, report_text
+
+UNITS = ("吉水镇", "石角镇", "安铺镇", "横山镇")
+YEARS = (2022, 2023, 2024)
+
+# word -> the (unit number, year) reports whose measures contain it.
+PLANTED: dict[str, set[tuple[int, int]]] = {
+    "行政复议": {(u, y) for u in range(4) for y in YEARS},  # everywhere: never significant
+    "法律明白人": {(u, 2024) for u in range(4)},  # only, and always, in 2024
+    "八五普法": {(0, 2024), (1, 2024), (2, 2024), (0, 2022)},
+    "信访": {(0, 2024), (1, 2024), *((u, y) for u in range(3) for y in (2022, 2023))},  # less common in 2024
+    "人民调解": {(3, 2024)},  # in one report: under min_in_set
+}
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    files = {}
+    for u, unit in enumerate(UNITS):
+        for year in YEARS:
+            planted = "、".join(w for w, where in PLANTED.items() if (u, year) in where)
+            files[f"{u}-{year}.txt"] = report_text(unit, year, None, {"measures": planted + "。", "plans": "无。"})
+    return open_index(build(tmp_path_factory.mktemp("terms"), files))
+
+
+def test_over_represented_words_rank_first_with_their_jlh(index):
+    # In 2024 (4 of 12 reports): 法律明白人 4 of 4 against 4 of 12, JLH
+    # (1 - 1/3) * 3 = 2; 八五普法 3 of 4 against 4 of 12, (3/4 - 1/3) * 9/4 = 0.9375.
+    # 行政复议 is everywhere and 信访 is rarer in the set: no score;
+    # 人民调解 is in a single report.
+    result = significant_terms(index, SearchRequest(q="", year=(2024,)), size=10)
+    assert (result.set_size, result.collection_size, result.score) == (4, 12, "jlh")
+    assert [(t.term, t.score, t.in_set, t.in_collection) for t in result.terms] == [
+        ("法律明白人", 2.0, 4, 4),
+        ("八五普法", 0.9375, 3, 4),
+    ]
+
+
+def test_years_compare_shares_of_reports(index):
+    result = significant_terms(index, SearchRequest(q=""), by_year=(2022, 2024))
+    years = result.years
+    assert (years.year_from, years.year_to, years.from_size, years.to_size) == (2022, 2024, 4, 4)
+    assert [(c.term, c.change, c.in_from, c.in_to) for c in years.rose] == [
+        ("法律明白人", 1.0, 0, 4),
+        ("八五普法", 0.5, 1, 3),
+    ]
+    assert [(c.term, c.change, c.in_from, c.in_to) for c in years.fell] == [("信访", -0.25, 3, 2)]
+
+
+def _brute_force(index, request: SearchRequest, min_in_set: int) -> list[tuple[str, Fraction, int, int]]:
+    """JLH in exact fractions from each report's words, cut again from its
+    text (title, then each section's heading and text), not from the word index."""
+    present = []
+    for ordinal in range(index.report_count):
+        report = index.report(ordinal)
+        found = {w for w, _, _ in words(report.title or "")}
+        for section in report.sections:
+            found |= {w for w, _, _ in words(section.heading + "\n" + section.text)}
+        present.append({w for w in found if is_content_word(w)})
+    members = find(index, request, with_facets=False).ordered.tolist()
+    vocabulary = set().union(*present)
+    out = []
+    for word in vocabulary:
+        in_set = sum(word in present[o] for o in members)
+        in_coll = sum(word in p for p in present)
+        p_set, p_coll = Fraction(in_set, len(members)), Fraction(in_coll, len(present))
+        if in_set >= min_in_set and p_set > p_coll:
+            out.append((word, (p_set - p_coll) * p_set / p_coll, in_set, in_coll))
+    return sorted(out, key=lambda t: (-t[1], -t[2], t[0]))
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [SearchRequest(q="", unit=("吉水镇",)), SearchRequest(q="信访"), SearchRequest(q="八五普法 OR 人民调解")],
+)
+def test_every_term_agrees_with_a_brute_force_count(index, request_):
+    result = significant_terms(index, request_, size=0, min_in_set=1)
+    expected = _brute_force(index, request_, 1)
+    assert [(t.term, t.in_set, t.in_collection) for t in result.terms] == [(w, s, c) for w, _, s, c in expected]
+    assert [t.score for t in result.terms] == [round(float(score), 6) for _, score, _, _ in expected]
+
+
+def test_presence_is_built_once_per_generation(index):
+    assert word_presence(index) is word_presence(index)
