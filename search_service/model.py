@@ -6,7 +6,7 @@ JSON is produced only at the edges by the marshmallow schemas.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 SECTION_KINDS: tuple[str, ...] = ("preamble", "measures", "problems", "leadership", "plans", "other")
 
@@ -24,23 +24,6 @@ SORT_ORDERS: tuple[str, ...] = ("relevance", "year", "-year")
 PLACE_FIELDS: tuple[str, ...] = ("province", "city", "county", "town")
 # The string fields that are filters and facets: stored as codes per report.
 CODED_FIELDS: tuple[str, ...] = ("level", "unit", *PLACE_FIELDS)
-# Every field of a report as the API, the exports and the index record give it.
-REPORT_FIELDS: tuple[str, ...] = (
-    "report_id",
-    "doc_type",
-    "title",
-    "level",
-    "unit",
-    "town",
-    "county",
-    "city",
-    "province",
-    "year",
-    "published",
-    "url",
-    "source",
-)
-
 # What a document is: an annual rule-of-law report, or another readable
 # document (a 工作要点, a news item) that is indexed but searched only on request.
 DOC_TYPES: tuple[str, ...] = ("annual_report", "other")
@@ -58,6 +41,44 @@ LEVEL_LABELS: dict[str, str] = {
     "province": "省级",
     "department": "部门",
 }
+
+
+@dataclass(frozen=True)
+class ReportFields:
+    """Every field of a report that the API, the page, the exports and the
+    index's records give, defined once: a field added here reaches them all
+    (the API schema is generated from these, descriptions included).
+
+    `ReportHit` extends it with what a search adds; `Report` (what ingestion
+    makes) carries the same fields and gives them by `report_fields()`."""
+
+    report_id: str
+    doc_type: str = field(metadata={"description": "annual_report or other"})
+    title: str | None = field(metadata={"description": "the document's own title; null when it has none"})
+    level: str | None = field(metadata={"description": ", ".join(LEVELS)})
+    unit: str | None = field(metadata={"description": "the issuing unit as named"})
+    town: str | None
+    county: str | None
+    city: str | None
+    province: str | None
+    year: int | None
+    published: str | None = field(metadata={"description": "YYYY-MM-DD"})
+    url: str | None = field(metadata={"description": "the original's address, when known"})
+    source: str
+
+    @property
+    def label(self) -> str:
+        """The title, or for a document without one a label composed from
+        unit, year and kind (大中街道 2025年 法治政府建设年度报告)."""
+        return display_label(self.title, self.unit, self.year, self.doc_type)
+
+    def field_values(self) -> dict[str, object]:
+        """The report fields by name (only those: not what a subclass adds)."""
+        return {name: getattr(self, name) for name in REPORT_FIELDS}
+
+
+# Every field of a report as the API, the exports and the index record give it.
+REPORT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ReportFields))
 
 
 @dataclass(frozen=True)
@@ -108,9 +129,10 @@ class Report:
 
     @property
     def label(self) -> str:
-        """The title, or for a document without one a label composed from
-        unit, year and kind (大中街道 2025年 法治政府建设年度报告)."""
-        return display_label(self.title, self.unit, self.year, self.doc_type)
+        return self.report_fields().label
+
+    def report_fields(self) -> ReportFields:
+        return ReportFields(**{name: getattr(self, name) for name in REPORT_FIELDS})
 
     def searchable_units(self) -> list[tuple[str, str]]:
         """(kind, raw text) of each section as matched by the "mentions" rule.
@@ -184,27 +206,12 @@ class SectionHit:
 
 
 @dataclass(frozen=True)
-class ReportHit:
-    report_id: str
-    title: str | None
-    doc_type: str
-    level: str | None
-    unit: str | None
-    url: str | None
-    town: str | None
-    county: str | None
-    city: str | None
-    province: str | None
-    year: int | None
-    published: str | None
-    source: str
+class ReportHit(ReportFields):
+    """One result entry: the report's fields, and what the search found in it."""
+
     score: float
     mentions: dict[str, int]
     sections: list[SectionHit]
-
-    @property
-    def label(self) -> str:
-        return display_label(self.title, self.unit, self.year, self.doc_type)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from search_service.model import REPORT_FIELDS, Report, Section
+from search_service.model import REPORT_FIELDS, Report, ReportFields, Section
 
 # Format history: 1 first layout; 2 pair-only exact index; 3 every readable
 # document indexed with doc_type, level, unit and url (titles may be null).
@@ -99,6 +99,11 @@ def report_record(report: Report) -> dict[str, object]:
             for s in report.sections
         ],
     }
+
+
+def record_fields(record: dict) -> ReportFields:
+    """The report fields of a record."""
+    return ReportFields(**{name: record.get(name) for name in REPORT_FIELDS})
 
 
 def record_report(record: dict, texts: Iterable[str]) -> Report:

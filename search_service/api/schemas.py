@@ -18,8 +18,8 @@ from search_service.model import (
     LEVELS,
     SECTION_KINDS,
     SORT_ORDERS,
+    ReportFields,
     SearchRequest,
-    display_label,
 )
 from search_service.search.trend import TREND_DIMENSIONS
 
@@ -198,27 +198,27 @@ class SectionHitSchema(Schema):
     snippets = fields.List(fields.String(), metadata={"description": "HTML-escaped; only <mark> is markup"})
 
 
-def _label(obj: Any) -> str:
-    """The title, or one composed from unit, year and kind (records are dicts)."""
-    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name, None)
-    return display_label(get("title"), get("unit"), get("year"), get("doc_type") or "annual_report")
+def _report_field(field: dataclasses.Field) -> fields.Field:
+    """The marshmallow field of one model.ReportFields field: its type and
+    description from the dataclass (annotations are strings, see model.py)."""
+    annotation = str(field.type)
+    kind = fields.Integer if annotation.startswith("int") else fields.String
+    options: dict[str, Any] = {"metadata": dict(field.metadata)} if field.metadata else {}
+    if "None" in annotation:
+        options["allow_none"] = True
+    return kind(**options)
 
 
-class ReportFieldsSchema(Schema):
-    report_id = fields.String()
-    doc_type = fields.String(metadata={"description": "annual_report or other"})
-    title = fields.String(allow_none=True, metadata={"description": "the document's own title; null when it has none"})
-    level = fields.String(allow_none=True, metadata={"description": ", ".join(LEVELS)})
-    unit = fields.String(allow_none=True, metadata={"description": "the issuing unit as named"})
-    town = fields.String(allow_none=True)
-    county = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    province = fields.String(allow_none=True)
-    year = fields.Integer(allow_none=True)
-    published = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
-    url = fields.String(allow_none=True, metadata={"description": "the original's address, when known"})
-    source = fields.String()
-    label = fields.Function(_label, metadata={"description": "the title, else unit, year and kind"})
+ReportFieldsSchema: type[Schema] = Schema.from_dict(
+    {
+        **{field.name: _report_field(field) for field in dataclasses.fields(ReportFields)},
+        "label": fields.Function(
+            lambda obj: obj.label, metadata={"description": "the title, else unit, year and kind"}
+        ),
+    },
+    name="ReportFieldsSchema",
+)
+ReportFieldsSchema.__doc__ = "Dumps a model.ReportFields (or a Report, or a ReportHit): every field, and the label."
 
 
 class ReportHitSchema(ReportFieldsSchema):

@@ -24,7 +24,7 @@ from search_service.api.schemas import (
     TrendResponseSchema,
 )
 from search_service.errors import SearchServiceError
-from search_service.model import REPORT_FIELDS, ReportHit, SearchRequest, SearchResult
+from search_service.model import ReportHit, SearchRequest, SearchResult
 from search_service.search import OpenIndex, QueryLimits, find, run_search
 from search_service.search.trend import trend as compute_trend
 from search_service.service import current_index, settings
@@ -93,7 +93,7 @@ def request_echo(r: SearchRequest) -> dict[str, Any]:
 
 def _hit_body(hit: ReportHit) -> dict[str, Any]:
     return {
-        **{name: getattr(hit, name) for name in REPORT_FIELDS},
+        **hit.field_values(),
         "label": hit.label,
         "score": float(hit.score),
         "mentions": {str(term): int(count) for term, count in hit.mentions.items()},
@@ -135,7 +135,7 @@ def reports() -> Response:
     index = current_index()
     matches = find(index, list_request)
     start = (list_request.page - 1) * list_request.per_page
-    rows = [index.records[int(o)] for o in matches.ordered[start : start + list_request.per_page]]
+    rows = [index.fields_of(int(o)) for o in matches.ordered[start : start + list_request.per_page]]
     body = {"request": list_request, "total": matches.total, "results": rows, "facets": matches.facets}
     return jsonify(ReportListSchema().dump(body))
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from search_service import store
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
-from search_service.model import CODED_FIELDS, Report
+from search_service.model import CODED_FIELDS, Report, ReportFields
 from search_service.search.exact import ExactIndex, TermHits
 from search_service.text import tokenizer_identity
 
@@ -76,6 +76,8 @@ class OpenIndex:
                     "searching it would silently miss words: rebuild it with `search-service index build`"
                 )
         self.meta = meta
+        # The records of reports.json as stored (store.report_record): read
+        # them through fields_of, outline and report, which give dataclasses.
         self.records: list[dict] = _read_many_objects(folder / "reports.json")  # type: ignore[assignment]
         self.by_id = {rec["report_id"]: i for i, rec in enumerate(self.records)}
         values = {name: list(meta["facet_values"][name]) for name in CODED_FIELDS}
@@ -183,6 +185,10 @@ class OpenIndex:
             return self.by_id[report_id]
         except KeyError:
             raise ReportNotFound(f"no report with id {report_id!r}") from None
+
+    def fields_of(self, ordinal: int) -> ReportFields:
+        """A report's fields, without its sections."""
+        return store.record_fields(self.records[ordinal])
 
     def report(self, ordinal: int) -> Report:
         """The whole report, section texts read from texts.bin."""

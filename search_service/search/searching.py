@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from search_service.model import (
-    REPORT_FIELDS,
     SECTION_KINDS,
     FacetValue,
     ReportHit,
@@ -184,7 +183,7 @@ def _hit(
             section = rec["sections"][position]
             sections.append(SectionHit(kind=section["kind"], heading=section["heading"], snippets=shown))
     return ReportHit(
-        **{name: rec.get(name) for name in REPORT_FIELDS},
+        **index.fields_of(ordinal).field_values(),
         score=round(score, 4),
         mentions=mentions,
         sections=sections,

@@ -277,12 +277,12 @@ def report_source(report_id: str) -> Response | tuple[str, int]:
     elsewhere must never run as a page of ours."""
     try:
         index = current_index()
-        record = index.records[index.ordinal(report_id)]
+        fields = index.fields_of(index.ordinal(report_id))
     except ReportNotFound:
         return _not_found(report_id, [])
     except SearchServiceError as exc:
         return _unavailable(exc)
-    path = _source_path(record["source"])
+    path = _source_path(fields.source)
     if path is None:
         return _not_found(report_id, [])
     response = send_file(path, as_attachment=True, download_name=path.name, max_age=0)
