@@ -92,6 +92,26 @@ _PART_WORDS = (
 MIN_PART_WORDS = 2
 
 
+# An opening that reports on a year gone by: 2023年，某州人民政府始终坚持…,
+# 今年以来，某州…, 2022年在县委、县政府的坚强领导下…. Real reports often
+# never write 报告如下 (a ministry's, a prefecture's, a bureau's), and a
+# page's stored beginning shows only the first numbered part.
+_YEAR_OPENING = re.compile(r"^\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?|今年以来|一年来)")
+# What a plan, a 工作要点 or an 实施方案 says it sets out, and news of a meeting.
+_PLAN_OPENING = re.compile(
+    r"总体要求|指导思想|工作目标|主要任务|基本原则|(?:要求|安排|意见|要点)如下|提出如下|召开|举行|印发"
+)
+_OPENING_TOPIC = re.compile(r"法治政府建设|法治建设|依法行政|依法治")
+
+
+def _reports_on_year(opening: str) -> bool:
+    """The opening's first paragraph (after a salutation) starts with the
+    year it reports on, names the topic, and sets out no plan."""
+    lines = [line for line in opening.splitlines() if line.strip()][:2]
+    first = next((line for line in lines if _YEAR_OPENING.match(line)), "")
+    return bool(first) and _OPENING_TOPIC.search(first) is not None and _PLAN_OPENING.search(first) is None
+
+
 def _opening_says_report(opening: str) -> bool:
     return _REPORTS_BELOW.search(opening) is not None and _TOPIC_OPENING.search(opening) is not None
 
@@ -142,6 +162,8 @@ def classify(title: str, opening: str, sections: Sequence[Section], template: bo
     if _opening_says_report(opening) and (kinds or _part_words(body) >= 1) and topic >= 1:
         return ANNUAL_REPORT
     if len(kinds) + _part_words(body) >= 3 and topic >= MIN_TOPIC_MENTIONS and _TOPIC_OPENING.search(opening):
+        return ANNUAL_REPORT
+    if not title and kinds and _reports_on_year(opening) and _OTHER_REPORT.search(opening) is None:
         return ANNUAL_REPORT
     return OTHER
 
