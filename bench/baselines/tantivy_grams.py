@@ -14,8 +14,10 @@ text position 0, so its phrase queries over-match. (Tantivy's
 `Token` per gram is about 7 times slower than the joined string.)
 
 Three kinds of documents (`dt`): a report's whole text (0), one section
-(1), and a report's sections of one kind (2, sections separated by a token
-no query gram can equal, so no phrase crosses from one to the next). All
+(1), and a report's sections of one kind when it has several of that kind
+(2, sections separated by a token no query gram can equal, so no phrase
+crosses from one to the next). The kind groups (`grp`) are the documents
+of kind 2 and the sections alone of their kind in their report. All
 carry the report ordinal `rid` and its year and places as fast fields.
 A query with one clause (a term or an OR of terms) and no exclusion is
 answered by Tantivy alone: totals, the page and every facet from its terms
@@ -59,6 +61,7 @@ def _schema():
 
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("dt", indexed=True, fast=True)
+    sb.add_unsigned_field("grp", indexed=True)
     sb.add_unsigned_field("rid", indexed=True, fast=True)
     sb.add_unsigned_field("uid", fast=True)
     sb.add_unsigned_field("year", indexed=True, fast=True)
@@ -137,15 +140,21 @@ class TantivyGramsEngine:
             writer.add_document(d)
             groups: dict[str, list[str]] = defaultdict(list)
             for kind, unit_text in units:
+                groups[kind].append(unit_text)
+            for kind, unit_text in units:
                 d = doc(SECTION, kind)
                 d.add_unsigned("uid", uid)
+                if len(groups[kind]) == 1:  # the only one of its kind: its own group
+                    d.add_unsigned("grp", 1)
                 uid += 1
                 d.add_text("g1", unigrams(unit_text))
                 d.add_text("g2", bigrams(unit_text))
                 writer.add_document(d)
-                groups[kind].append(unit_text)
             for kind, texts in groups.items():
+                if len(texts) == 1:
+                    continue
                 d = doc(KIND_GROUP, kind)
+                d.add_unsigned("grp", 1)
                 d.add_text("g1", " ".join(unigrams(t) for t in texts))
                 d.add_text("g2", _GAP.join(bigrams(t) for t in texts))
                 writer.add_document(d)
@@ -204,10 +213,14 @@ class TantivyGramsEngine:
         return parts
 
     def _query(self, dt: int, text: list, filters: list, kind: str | None = None):
+        """Documents of type dt (KIND_GROUP: every group, i.e. the sections
+        alone of their kind in their report and the documents of kind 2)."""
         import tantivy
 
         must, q = tantivy.Occur.Must, tantivy.Query
-        parts = [(must, q.term_query(self._schema, "dt", dt, index_option="basic")), *text, *filters]
+        by_type = q.term_query(self._schema, "grp", 1, index_option="basic") if dt == KIND_GROUP else None
+        by_type = by_type or q.term_query(self._schema, "dt", dt, index_option="basic")
+        parts = [(must, by_type), *text, *filters]
         if kind:
             parts.append((must, q.term_query(self._schema, "kind", kind, index_option="basic")))
         return q.boolean_query(parts)
