@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_service.analysis import COVERAGE_CSV_COLUMNS, coverage, coverage_csv_rows
+from search_service.analysis import COVERAGE_CSV_COLUMNS, coverage, coverage_csv_rows, on_time
 from search_service.model import SearchRequest
 from search_service.search import open_index
 from tests.analysis.reports import build, report_text
@@ -141,3 +141,18 @@ def test_csv_has_a_row_per_unit_year_and_per_extra_report(index, ids):
     assert [unknown[k] for k in ALL] == ["true", "true", "false", "true", "false"]
     twice = [r["report_id"] for r in body if r["unit"] == "石角镇" and r["year"] == "2023"]
     assert sorted(twice) == sorted([ids["d.txt"], ids["e.txt"]])
+
+
+@pytest.mark.parametrize(
+    ("year", "published", "expected"),
+    [
+        (2023, "2024-04-01", True),
+        (2023, "2024-04-02", False),
+        (2023, "2023-12-31", True),
+        (2023, None, None),
+        (None, "2024-01-01", None),
+        (2023, "2024-13-01", None),
+    ],
+)
+def test_on_time_is_by_the_first_of_april_of_the_next_year(year, published, expected):
+    assert on_time(year, published) is expected
