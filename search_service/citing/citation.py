@@ -17,8 +17,8 @@ paragraph on this service follows on a line of its own (the standard has no
 element for an anchor inside a document).
 
 Fields are read from any object with a report's fields (`Report`,
-`ReportHit`): report_id, title, doc_type, unit, town, county, city, province,
-year, published, url.
+`ReportFields`, `ReportHit`): report_id, title, doc_type, unit, town,
+county, city, province, year, published, url.
 """
 
 from __future__ import annotations

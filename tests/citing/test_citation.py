@@ -160,3 +160,11 @@ def test_ris_without_url_gives_only_this_service():
     assert record["urls"] == [f"https://search.example.org/reports/{RID}"]
     assert "year" not in record and "date" not in record
     assert record["access_date"] == "2026/11/25"
+
+
+def test_report_fields_cite_as_the_report_does():
+    report = make_report()
+    for make in (citation, bibtex, ris):
+        assert make(report.report_fields(), 3, consulted=CONSULTED, base_url=BASE) == make(
+            report, 3, consulted=CONSULTED, base_url=BASE
+        )
