@@ -174,15 +174,37 @@ def _candidates(lines: Sequence[str]) -> list[str]:
     return found
 
 
+def _complete_title(line: str) -> bool:
+    """A line that is a whole title on its own: topic, year and a report's end."""
+    line = strip_title_chrome(line)
+    return bool(_YEAR.search(line) and _TITLE_TOPIC.search(line) and _TITLE_END.search(line))
+
+
+# What a title's first line ends with when the title goes on below it: the
+# issuer (某县人民政府, 中共某区委, 某街道办事处, 某局) or 关于.
+_FIRST_HALF_END = re.compile(
+    r"(?:人民政府|政府|委员会|党委|党工委|[省市州县区旗盟]委|办事处|管委会|管理委员会|[局厅]|镇|乡|街道|"
+    r"[省市州县区旗盟]|自治区|关于)$"
+)
+
+
 def _starts_another_title(above: str, line: str) -> bool:
     """True when `line` is a title on its own, naming its town, year and
     topic (巴彦浩特镇2023年法治政府建设年度报告), below a line that is a
     site's or an office's name rather than the title's first half. A second
     half names no town (黔江区黄溪镇人民政府 / 2024年度法治政府建设报告), or
     follows the party committee of a joint title (中共某镇委员会 / 某镇人民
-    政府关于…)."""
-    whole = _TOWN_WORD.search(line) and _YEAR.search(line) and _TITLE_TOPIC.search(line) and _TITLE_END.search(line)
-    return bool(whole) and not _PARTY_COMMITTEE.search(compact(above))
+    政府关于…). Also a whole title (year, topic, report) below a column's or
+    a site's label that names no issuer and no year (法制查询, 区内新闻,
+    某级社会组织): the label is not the title's first half."""
+    if not _complete_title(line):
+        return False
+    above = compact(strip_title_chrome(above))
+    if _PARTY_COMMITTEE.search(above):
+        return False
+    if _TOWN_WORD.search(strip_title_chrome(line)):
+        return True
+    return _FIRST_HALF_END.search(above) is None and _YEAR.search(above) is None
 
 
 def compact(text: str) -> str:
@@ -202,17 +224,56 @@ def _meta_title(meta: Mapping[str, str]) -> str:
     return ""
 
 
+# Lines a page may show above the title that read as prose: a site's slogan
+# (• 高举…团结奋斗。), a metadata list with empty values (• 公文种类：).
+MAX_LINES_ABOVE_TITLE = 8
+MAX_CHARS_ABOVE_TITLE = 300
+
+
+def _title_below_prose(lines: Sequence[str], body_start: int) -> int | None:
+    """The index of a whole title a few short lines below the first line
+    that reads as prose, when nothing between them is the report's text
+    (no numbered heading, no 报告如下); None otherwise."""
+    chars = 0
+    for index in range(body_start, min(len(lines), body_start + MAX_LINES_ABOVE_TITLE + 1)):
+        line = lines[index]
+        if is_numbered_heading(line) or "如下" in line:
+            return None
+        if index > body_start and not _PROSE.search(line) and len(line) <= MAX_TITLE_LINE and _complete_title(line):
+            return index
+        chars += len(line)
+        if chars > MAX_CHARS_ABOVE_TITLE:
+            return None
+    return None
+
+
+def _fullest(best: str, candidates: Sequence[str]) -> str:
+    """A title given twice, once without its issuer (2022年度…报告) and once
+    with it (中共某区委某区人民政府关于2022年度…报告): the fuller one."""
+    if _score(best) < MIN_TITLE_SCORE:
+        return best
+    for candidate in candidates:
+        if _score(candidate) == _score(best) and len(candidate) > len(best) and candidate.endswith(best):
+            best = candidate
+    return best
+
+
 def find_header(lines: Sequence[str], meta: Mapping[str, str]) -> Header:
     """The title among the lines before the first body line, and where the
     body starts. Falls back to the file's metadata title, then to ""."""
     body_start = next((i for i, line in enumerate(lines) if is_body_line(line)), len(lines))
-    candidates = _candidates(lines[:body_start])
+    below = _title_below_prose(lines, body_start)
+    if below is not None:
+        body_start = next((i for i in range(below + 1, len(lines)) if is_body_line(lines[i])), len(lines))
+        candidates = _candidates([line for line in lines[:body_start] if not is_body_line(line)])
+    else:
+        candidates = _candidates(lines[:body_start])
     best = max(candidates, key=_score, default="")  # max keeps the first of equals
     if _score(best) < MIN_TITLE_SCORE:
         # A line above the body that does not read as a title (a site's
         # name, a salutation's addressee) is no title: the report has none.
         best = _meta_title(meta)
-    return Header(title=best, body_start=body_start)
+    return Header(title=_fullest(best, candidates), body_start=body_start)
 
 
 # A title and the first sentence run together on one line, as a document-

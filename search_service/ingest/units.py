@@ -164,7 +164,11 @@ def _is_office_name(part: str) -> bool:
 
 
 # A unit named by a word for "this one", not by its name: 我县, 本镇, 全区.
-_NOT_A_NAME = re.compile(r"^[我本全该各每此其].{0,2}$|^(?:县|区|市|旗|州|盟|省)$")
+# 我县, 本市, 全区, 该镇, 各街道 refer to a unit without naming it; 本溪市,
+# 全州县 and 全椒县 are names.
+_NOT_A_NAME = re.compile(
+    r"^[我本全该各每此其](?:[县区市旗州盟省镇乡]|街道|乡镇|县区|市县|自治[区州县旗])?$|^(?:县|区|市|旗|州|盟|省)$"
+)
 
 
 def _longest_place_suffix(name: str) -> str | None:
