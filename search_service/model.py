@@ -6,6 +6,7 @@ JSON is produced only at the edges by the marshmallow schemas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 SECTION_KINDS: tuple[str, ...] = ("preamble", "measures", "problems", "leadership", "plans", "other")
@@ -41,6 +42,21 @@ LEVEL_LABELS: dict[str, str] = {
     "province": "省级",
     "department": "部门",
 }
+
+
+# How a value of a coded parameter reads, for people (facets, chips, pages);
+# other values (years, place names) read as themselves.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "section": SECTION_LABELS,
+    "level": LEVEL_LABELS,
+    "doc_type": {**DOC_TYPE_LABELS, "all": "全部文件"},
+}
+
+
+def value_label(name: str, value: str | int) -> str:
+    """How value of parameter `name` reads (乡镇街道 for level=township)."""
+    text = str(value)
+    return VALUE_LABELS.get(name, {}).get(text, text)
 
 
 @dataclass(frozen=True)
@@ -191,18 +207,61 @@ class SearchRequest:
     # (the brute-force checks, the benchmark) keeps every value.
     facet_size: int = 0
 
+    def chosen(self, name: str) -> tuple[str | int, ...]:
+        """The values the request chooses for parameter `name` away from
+        its default (doc_type=annual_report by default chooses nothing)."""
+        value = getattr(self, name)
+        if isinstance(value, tuple):
+            return value
+        return () if value is None or value == _REQUEST_DEFAULTS[name] else (value,)
+
+    def query_pairs(self, **changes: object) -> list[tuple[str, str]]:
+        """The request, with changes, as query-string pairs in field order:
+        values at their default and the page are left out (a changed search
+        starts on page 1)."""
+        pairs: list[tuple[str, str]] = []
+        for name, default in _REQUEST_DEFAULTS.items():
+            value = changes[name] if name in changes else getattr(self, name)
+            if name == "page" or value is None or value == "" or value == default:
+                continue
+            if isinstance(value, tuple):
+                pairs.extend((name, str(v)) for v in value)
+            else:
+                pairs.append((name, str(value)))
+        return pairs
+
+
+_REQUEST_DEFAULTS: dict[str, object] = {f.name: f.default for f in fields(SearchRequest)}
+
 
 @dataclass(frozen=True)
 class FacetValue:
+    """One value of a facet: how many matching reports have it, how it
+    reads, whether the request chose it, and the query string of the same
+    search with this value chosen or, when it is chosen, undone (page 1)."""
+
     value: str | int
     count: int
+    label: str = ""
+    selected: bool = False
+    # Gives the toggle when asked: only the values a page or a body shows
+    # pay for it (a town facet can have thousands).
+    toggler: Callable[[str | int], str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def toggle(self) -> str:
+        return self.toggler(self.value) if self.toggler is not None else ""
 
 
 @dataclass(frozen=True)
 class SectionHit:
+    """A section of a result where a searched term occurs; `position` is its
+    place among the report's sections (the report page's #s<position>)."""
+
     kind: str
     heading: str
     snippets: list[str]
+    position: int | None = None
 
 
 @dataclass(frozen=True)

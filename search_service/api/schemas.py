@@ -230,6 +230,11 @@ class ReportHitSchema(ReportFieldsSchema):
 class FacetValueSchema(Schema):
     value = fields.Raw(metadata={"description": "a year (integer) or a name"})
     count = fields.Integer()
+    label = fields.String(metadata={"description": "how the value reads (乡镇街道 for township)"})
+    selected = fields.Boolean(metadata={"description": "the request chose this value"})
+    toggle = fields.String(
+        metadata={"description": "the query string of this search with the value chosen, or undone when chosen"}
+    )
 
 
 class FacetsSchema(Schema):

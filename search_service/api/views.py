@@ -73,7 +73,10 @@ def search_body(result: SearchResult) -> dict[str, Any]:
         "per_page": r.per_page,
         "results": [_hit_body(hit) for hit in result.results],
         "facets": {
-            name: [{"value": fv.value, "count": fv.count} for fv in result.facets[name]]
+            name: [
+                {"value": fv.value, "count": fv.count, "label": fv.label, "selected": fv.selected, "toggle": fv.toggle}
+                for fv in result.facets[name]
+            ]
             for name in _FACET_ORDER
             if name in result.facets
         },

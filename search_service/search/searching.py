@@ -21,7 +21,8 @@ from search_service.model import (
     SearchTotal,
     SectionHit,
 )
-from search_service.search.facets import FIELD_FACETS, SectionFacet, filter_masks, top_values
+from search_service.search.facets import FacetContext, facet_values
+from search_service.search.filters import filter_masks
 from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
 from search_service.search.reader import OpenIndex
 from search_service.search.snippets import snippets
@@ -117,10 +118,7 @@ def find(
 
     facets: dict[str, list[FacetValue]] = {}
     if with_facets:
-        for facet in FIELD_FACETS:
-            values = facet.counts(index, matched & filters.all_but(facet.name, index.report_count))
-            facets[facet.name] = top_values(values, request.facet_size, _chosen(request, facet.name))
-        facets["section"] = SectionFacet().counts(index, unit_ok, everything)
+        facets = facet_values(index, FacetContext(request, matched, unit_ok, filters))
 
     candidates = np.flatnonzero(final)
     scores = _scores(index, parsed, candidates)
@@ -139,11 +137,6 @@ def find(
     if kind_code is not None:
         shown_units &= index.units.kind == kind_code
     return Matches(parsed, candidates[order], scores[order], total, facets, shown_units)
-
-
-def _chosen(request: SearchRequest, name: str) -> tuple[str | int, ...]:
-    value = getattr(request, name)
-    return value if isinstance(value, tuple) else (value,)
 
 
 def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_limit: int = 3) -> list[ReportHit]:

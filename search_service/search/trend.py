@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search_service.model import SearchRequest
-from search_service.search.facets import filter_masks
+from search_service.search.filters import filter_masks
 from search_service.search.query import QueryLimits
 from search_service.search.reader import OpenIndex
 from search_service.search.searching import find

@@ -16,14 +16,7 @@ from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
 from search_service.api.schemas import SearchArgsSchema
-from search_service.model import DOC_TYPE_LABELS, LEVEL_LABELS, SECTION_LABELS
-
-# How a chosen value reads, for the parameters whose values are codes.
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "section": SECTION_LABELS,
-    "level": LEVEL_LABELS,
-    "doc_type": {**DOC_TYPE_LABELS, "all": "全部文件"},
-}
+from search_service.model import value_label
 
 # Parameters of the search, as SearchArgsSchema defines them; anything else
 # is dropped from the links the page builds.
@@ -110,7 +103,7 @@ def chosen_filters(pairs: Pairs) -> list[Chosen]:
     for key, value in pairs:
         if key not in FILTER_PARAMS:
             continue
-        shown = VALUE_LABELS.get(key, {}).get(value, value)
+        shown = value_label(key, value)
         if key == "year_from":
             shown = f"{value} 年起"
         elif key == "year_to":

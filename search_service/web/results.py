@@ -15,23 +15,14 @@ from markupsafe import Markup
 
 from search_service.model import SECTION_LABELS, FacetValue, ReportHit, SearchResult
 from search_service.search import OpenIndex
-from search_service.web.links import VALUE_LABELS, Pairs, report_href, toggle, with_changes
+from search_service.search.facets import Toggles
+from search_service.web.links import PARAM_LABELS, Pairs, report_href, with_changes
 
 SNIPPETS_PER_REPORT = 3
 FACET_SHOWN = 8  # values shown at once; the rest behind 更多
 FACET_MAX = 60  # values listed at all (the town facet can have thousands)
 
-FACET_LABELS = {
-    "year": "年份",
-    "section": "章节",
-    "level": "级别",
-    "province": "省份",
-    "city": "城市",
-    "county": "区县",
-    "town": "乡镇街道",
-    "unit": "发布单位",
-    "doc_type": "文件类型",
-}
+# The facets in the order a reader scans them (labels: links.PARAM_LABELS).
 FACET_ORDER = ("year", "section", "level", "province", "city", "county", "town", "unit", "doc_type")
 
 SORT_LABELS = {"relevance": "相关度", "-year": "年份（新→旧）", "year": "年份（旧→新）"}
@@ -55,20 +46,14 @@ class ShownHit:
 
 
 @dataclass(frozen=True)
-class FacetItem:
-    value: str
-    label: str
-    count: int
-    chosen: bool
-    href: str
-
-
-@dataclass(frozen=True)
 class FacetView:
+    """One facet as the page lists it: the values the search computed
+    (label, count, chosen, toggle), in a reader's order."""
+
     name: str
     label: str
-    items: list[FacetItem]  # shown at once
-    more: list[FacetItem]  # behind 更多
+    items: list[FacetValue]  # shown at once
+    more: list[FacetValue]  # behind 更多
     left_out: int  # values not listed at all
 
 
@@ -139,27 +124,21 @@ def shown_hits(index: OpenIndex, result: SearchResult, pairs: Pairs) -> list[Sho
     return out
 
 
-def facet_views(facets: dict[str, list[FacetValue]], pairs: Pairs) -> list[FacetView]:
+def facet_views(result: SearchResult) -> list[FacetView]:
     views = []
+    request = result.request
     for name in FACET_ORDER:
-        values = facets.get(name, [])
-        chosen_values = [v for k, v in pairs if k == name]
-        items = []
-        for fv in values:
-            value = str(fv.value)
-            label = VALUE_LABELS.get(name, {}).get(value, value)
-            items.append(FacetItem(value, label, fv.count, value in chosen_values, toggle(pairs, name, value)))
-        listed = {item.value for item in items}
-        for value in chosen_values:  # a choice with no match left must stay undoable
+        items = list(result.facets.get(name, []))
+        listed = {fv.value for fv in items}
+        for value in request.chosen(name):  # a choice with no match left must stay undoable
             if value not in listed:
-                label = VALUE_LABELS.get(name, {}).get(value, value)
-                items.insert(0, FacetItem(value, label, 0, True, toggle(pairs, name, value)))
+                items.insert(0, Toggles(request, name).value(value, 0))
         if not items:
             continue
-        first = items[:FACET_SHOWN] + [i for i in items[FACET_SHOWN:] if i.chosen]
-        rest = [i for i in items[FACET_SHOWN:FACET_MAX] if not i.chosen]
+        first = items[:FACET_SHOWN] + [i for i in items[FACET_SHOWN:] if i.selected]
+        rest = [i for i in items[FACET_SHOWN:FACET_MAX] if not i.selected]
         left_out = max(0, len(items) - FACET_MAX)
-        views.append(FacetView(name, FACET_LABELS[name], first, rest, left_out))
+        views.append(FacetView(name, PARAM_LABELS[name], first, rest, left_out))
     return views
 
 

@@ -158,7 +158,7 @@ def search_page() -> Response | tuple[str, int]:
     context.update(
         result=result,
         hits=shown_hits(index, result, pairs),
-        facets=facet_views(result.facets, pairs),
+        facets=facet_views(result),
         sorts=sort_links(pairs, search_request.sort),
         pages=page_links(pairs, search_request.page, last) if last > 1 else [],
         page=search_request.page,

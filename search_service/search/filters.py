@@ -1,0 +1,52 @@
+"""A request's filters as boolean masks over reports, one per dimension, so
+that a facet can apply every filter but its own and the trend can count all
+reports the filters leave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from search_service.model import CODED_FIELDS, DOC_TYPES, SearchRequest
+from search_service.search.reader import OpenIndex
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Boolean masks over reports, one per filter dimension (None: no filter)."""
+
+    masks: dict[str, np.ndarray | None]
+
+    def all_but(self, name: str, size: int) -> np.ndarray:
+        """Reports that pass every filter except `name` ("": every filter)."""
+        out = np.ones(size, dtype=bool)
+        for key, mask in self.masks.items():
+            if key != name and mask is not None:
+                out &= mask
+        return out
+
+
+def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
+    masks: dict[str, np.ndarray | None] = {"year": None, "doc_type": None}
+    if request.doc_type != "all":
+        masks["doc_type"] = index.reports.doc_type == DOC_TYPES.index(request.doc_type)
+    years = index.reports.year
+    if request.year or request.year_from is not None or request.year_to is not None:
+        mask = np.ones(index.report_count, dtype=bool)
+        if request.year:
+            mask &= np.isin(years, np.array(request.year, dtype=np.int32))
+        if request.year_from is not None:
+            mask &= (years >= request.year_from) & (years > 0)
+        if request.year_to is not None:
+            mask &= (years <= request.year_to) & (years > 0)
+        masks["year"] = mask
+    for name in CODED_FIELDS:
+        wanted = getattr(request, name)
+        if not wanted:
+            masks[name] = None
+            continue
+        lookup = index.reports.code_of[name]
+        wanted_codes = np.array([lookup[w] for w in wanted if w in lookup], dtype=np.int32)
+        masks[name] = np.isin(index.reports.codes[name], wanted_codes)
+    return Filters(masks)
