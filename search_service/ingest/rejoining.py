@@ -34,6 +34,10 @@ DATE_LINE = re.compile(
     r"|[〇○零一二三四五六七八九]{4}\s*年[〇○零一二三四五六七八九十]{1,3}月[〇○零一二三四五六七八九十]{1,3}日"
     r"|(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})"
 )
+# A page's date and time opening a line (2025-04-27 10:14 某省人民政府网,
+# 2023-03-31 17:05:00 来源：某局): page furniture, whose time's colon is no
+# sentence punctuation; the report's text starts on the next line.
+PAGE_STAMP = re.compile(r"^\s*(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s|$)")
 # A heading is short; a numbered line longer than this is a run-in paragraph.
 MAX_HEADING = 40
 # A line this short without running punctuation is a title, heading or signature.
@@ -89,6 +93,8 @@ def _joinable(previous: str, line: Line, in_top: bool) -> bool:
     if line.blanks_before > 1 or line.indented or ends_sentence(previous):
         return False
     if is_heading_start(line.text) or DATE_LINE.fullmatch(line.text) or is_standalone_heading(previous):
+        return False
+    if PAGE_STAMP.match(previous):
         return False
     if RUNNING_PUNCTUATION.search(previous) is None and (
         in_top or len(previous) <= MAX_LABEL_LINE or TITLE_END.search(previous)
