@@ -177,6 +177,11 @@ class OpenIndex:
             head = (rec["title"] or "") + "\n" + head
         return head + "\n" + self.unit_text(int(self.units.first_of_report[ordinal]) + position)
 
+    def section_head(self, ordinal: int, position: int) -> tuple[str, str]:
+        """(kind, heading) of a report's section at position."""
+        section = self.records[ordinal]["sections"][position]
+        return section["kind"], section["heading"]
+
     def units_of(self, ordinal: int) -> range:
         return range(int(self.units.first_of_report[ordinal]), int(self.units.first_of_report[ordinal + 1]))
 

@@ -166,15 +166,14 @@ def _hit(
         count = int(hits.counts[i]) if i < len(hits.reports) and hits.reports[i] == ordinal else 0
         mentions[term.shown] = count
     norm_terms = [t.norm for t in terms]
-    rec = index.records[ordinal]
     sections = []
     units = shown_units[int(index.units.first_of_report[ordinal]) : int(index.units.first_of_report[ordinal + 1])]
     # Only the sections shown are read and searched for snippets.
     for position in np.flatnonzero(units).tolist():
         shown = snippets(index.searchable_text(ordinal, position), norm_terms, snippet_limit)
         if shown:
-            section = rec["sections"][position]
-            sections.append(SectionHit(kind=section["kind"], heading=section["heading"], snippets=shown))
+            kind, heading = index.section_head(ordinal, position)
+            sections.append(SectionHit(kind=kind, heading=heading, snippets=shown, position=position))
     return ReportHit(
         **index.fields_of(ordinal).field_values(),
         score=round(score, 4),

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from search_service.model import SECTION_LABELS, FacetValue, ReportHit, SearchResult
-from search_service.search import OpenIndex
 from search_service.search.facets import Toggles
 from search_service.web.links import PARAM_LABELS, Pairs, report_href, with_changes
 
@@ -73,32 +72,15 @@ def place_of(hit: ReportHit) -> str:
     return " ".join(parts)
 
 
-def _section_numbers(index: OpenIndex, hit: ReportHit) -> list[int | None]:
-    """The position in the report of each of hit's sections (they come in
-    the report's order), for links to #s<number>."""
-    outline = index.records[index.ordinal(hit.report_id)]["sections"]
-    numbers: list[int | None] = []
-    cursor = 0
-    for section in hit.sections:
-        found = None
-        for position in range(cursor, len(outline)):
-            if outline[position]["kind"] == section.kind and outline[position]["heading"] == section.heading:
-                found = position
-                cursor = position + 1
-                break
-        numbers.append(found)
-    return numbers
-
-
-def _pick_snippets(hit: ReportHit, numbers: list[int | None], report_link: str) -> list[ShownSnippet]:
+def _pick_snippets(hit: ReportHit, report_link: str) -> list[ShownSnippet]:
     """Up to SNIPPETS_PER_REPORT snippets: the first of each section, then
     the seconds, and so on, so that a reader sees where a term is used."""
     shown: list[ShownSnippet] = []
     depth = 0
     while len(shown) < SNIPPETS_PER_REPORT and any(len(s.snippets) > depth for s in hit.sections):
-        for section, number in zip(hit.sections, numbers, strict=True):
+        for section in hit.sections:
             if depth < len(section.snippets) and len(shown) < SNIPPETS_PER_REPORT:
-                anchor = f"#s{number}" if number is not None else ""
+                anchor = f"#s{section.position}" if section.position is not None else ""
                 shown.append(
                     ShownSnippet(
                         label=SECTION_LABELS.get(section.kind, section.kind),
@@ -111,12 +93,11 @@ def _pick_snippets(hit: ReportHit, numbers: list[int | None], report_link: str) 
     return shown
 
 
-def shown_hits(index: OpenIndex, result: SearchResult, pairs: Pairs) -> list[ShownHit]:
+def shown_hits(result: SearchResult, pairs: Pairs) -> list[ShownHit]:
     out = []
     for hit in result.results:
         link = report_href(hit.report_id, pairs)
-        numbers = _section_numbers(index, hit)
-        snippets = _pick_snippets(hit, numbers, link)
+        snippets = _pick_snippets(hit, link)
         # Every section of a hit has a snippet, and the first round takes one
         # from each: the sections left out are those past the third.
         more = max(0, len(hit.sections) - SNIPPETS_PER_REPORT)

@@ -157,7 +157,7 @@ def search_page() -> Response | tuple[str, int]:
     start = (search_request.page - 1) * search_request.per_page
     context.update(
         result=result,
-        hits=shown_hits(index, result, pairs),
+        hits=shown_hits(result, pairs),
         facets=facet_views(result),
         sorts=sort_links(pairs, search_request.sort),
         pages=page_links(pairs, search_request.page, last) if last > 1 else [],
