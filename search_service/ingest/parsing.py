@@ -157,11 +157,13 @@ def _government_places(name: str, found: Places) -> Places | None:
 
 def _department_government(name: str) -> str | None:
     """The government a department belongs to, when its name starts with
-    one: 遂宁市司法局 -> 遂宁市; None for 县市场监督管理局."""
+    one: 遂宁市司法局 -> 遂宁市, 重庆市长寿区司法局 -> 长寿区 (the lowest
+    division its name gives); None for 县市场监督管理局."""
     gaz = gazetteer()
     for end in range(len(name) - 1, 1, -1):
-        if gaz.lookup(name[:end]):
-            return name[:end]
+        for start in range(end - 1):
+            if gaz.lookup(name[start:end]):
+                return name[start:end]
     return None
 
 

@@ -43,8 +43,14 @@ class Unit:
 
 # Offices of a government or a party committee: a department (司法局,
 # 市场监督管理局, 城市管理委员会, 政府办公室) is a unit of its own.
+# A ministry of the State Council (司法部, 自然资源部): they report on their
+# rule-of-law work every year too.
+MINISTRY = (
+    r"(?:司法|公安|教育|民政|财政|商务|水利|外交|国防|农业农村|自然资源|生态环境|交通运输|住房和城乡建设|"
+    r"人力资源和社会保障|文化和旅游|应急管理|退役军人事务|工业和信息化|科学技术|国家安全)部"
+)
 _DEPARTMENT_END = re.compile(
-    r"(?:局|厅|委员会|办公室|中心|管理处|事务所|司法所|服务所|执法队|执法大队|支队|大队|院|署|站|办|管委会|委)$"
+    rf"(?:局|厅|委员会|办公室|中心|管理处|事务所|司法所|服务所|执法队|执法大队|支队|大队|院|署|站|办|管委会|委|^{MINISTRY})$"
 )
 # What a government's name ends with, for its level.
 _PROVINCE_END = re.compile(r"(?:省|自治区)$")
@@ -195,8 +201,11 @@ _OPENING_LEAD = re.compile(
     r"[，,]?\s*(?:在[^，。；]{2,60}?(?:领导|指导|监督|支持)下[，,]?)?"
 )
 _SUBJECT = re.compile(
-    r"(?!现将|现就|特将|根据|按照|为)(?P<name>[\u4e00-\u9fff]{1,14}?(?:街道办事处|街道|镇|乡|苏木|县|区|旗|市|州|盟|省|自治区|局|委员会|中心|办公室))"
+    r"(?!现将|现就|特将|根据|按照|为)(?P<name>[\u4e00-\u9fff]{1,14}?(?:街道办事处|街道|镇|乡|苏木|县|区|旗|市|州|盟|省|自治区|局|委员会|中心|办公室)"
+    rf"|{MINISTRY})"
     r"(?:人民政府|政府|党委|党工委|办事处)?"
+    # Another name of the same office in brackets: 市数据局（市行政审批局）坚持….
+    r"(?:[（(][^（()）。，]{1,30}[）)])?"
     r"(?=坚持|始终|深入|全面|紧紧|认真|以|在|把|围绕|扎实|持续|积极|严格|聚焦|高度|按照|立足|不断|着力|牢固|"
     r"紧扣|贯彻|锚定|切实|全力|大力|加快|紧盯|牢牢|主动|进一步|党委|党工委|人民政府|政府|领导班子|2\d{3}年|[，,])"
 )
