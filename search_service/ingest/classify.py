@@ -53,9 +53,14 @@ MIN_TOPIC_MENTIONS = 3
 _PLACEHOLDER = re.compile(
     r"(?:[xX×＊*]{1,3}|[ｘＸ]{1,3})(?:镇|乡|县|区|市|街道|村|社区|局|年|月|日|名|件|次|人|个|项|份|场|万|%)"
     r"|20[xX×ｘＸ]{2}|\d[xX×]{1,2}[%次件人个项]"
+    # Blanks to fill in: 20__年, ____思想.
+    r"|20_{2}|_{2,}"
 )
 MIN_PLACEHOLDERS = 3
-_PLACEHOLDER_MARKS = "xX×＊*ｘＸ"
+_PLACEHOLDER_MARKS = "xX×＊*ｘＸ_"
+# A text whose first line names its unit as 某县, 某镇: a model, not a report
+# (某某公司 inside a real report's case is an anonymised party, not the unit).
+_ANONYMOUS_UNIT_FIRST = re.compile(r"^\s*某{1,2}(?:县|区|市|镇|乡|街道|州|旗)")
 # A collection of model texts: 【5篇】, 第一篇：, 范文, 小编为大家整理.
 _COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七八九十]篇[:：]|范文|小编|供大家参考")
 
@@ -63,7 +68,7 @@ _COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七�
 def is_template(text: str) -> bool:
     """A template or a 范文 collection rather than one unit's report: it
     writes placeholders where the unit's name and figures would be."""
-    if _COLLECTION.search(text[:2000]) is not None:
+    if _COLLECTION.search(text[:2000]) is not None or _ANONYMOUS_UNIT_FIRST.match(text) is not None:
         return True
     # Most texts hold no placeholder character at all: skip the scan then.
     return any(mark in text for mark in _PLACEHOLDER_MARKS) and len(_PLACEHOLDER.findall(text)) >= MIN_PLACEHOLDERS
