@@ -196,22 +196,22 @@ def _with_build_options(func: Callable) -> Callable:
     return func
 
 
-@index.command("build")
-@_with_build_options
-def index_build(
-    source: Path | None, index_dir: Path | None, verbose: bool, report_file: Path | None, strict: bool, jobs: int | None
-) -> None:
-    """Full rebuild; searchers keep the old index until the new one is complete."""
-    _run_build("build", source, index_dir, verbose, report_file, strict, jobs)
+def _build_command(kind: str, summary: str) -> Callable[..., None]:
+    """The `index build` or `index update` command: the same options, run by _run_build."""
+
+    @_with_build_options
+    def command(**options: Any) -> None:
+        _run_build(kind, **options)
+
+    command.__doc__ = summary
+    command.__name__ = f"index_{kind}"
+    return command
 
 
-@index.command("update")
-@_with_build_options
-def index_update(
-    source: Path | None, index_dir: Path | None, verbose: bool, report_file: Path | None, strict: bool, jobs: int | None
-) -> None:
-    """Add new and changed files, drop removed ones."""
-    _run_build("update", source, index_dir, verbose, report_file, strict, jobs)
+index_build = index.command("build")(
+    _build_command("build", "Full rebuild; searchers keep the old index until the new one is complete.")
+)
+index_update = index.command("update")(_build_command("update", "Add new and changed files, drop removed ones."))
 
 
 @index.command("stats")
@@ -349,9 +349,8 @@ def search(query: str, index_dir: Path | None, as_json: bool, **params: Any) -> 
     from marshmallow import ValidationError
 
     from search_service.api.errors import flatten_messages
-    from search_service.api.schemas import SearchArgsSchema, SearchResponseSchema
-    from search_service.search import open_index, run_search
-    from search_service.search.query import QueryLimits
+    from search_service.api.schemas import SearchResponseSchema, search_args_schema
+    from search_service.search import QueryLimits, open_index, run_search
 
     settings = _settings().with_overrides(index_dir=index_dir)
     args: dict[str, Any] = {"q": query}
@@ -359,17 +358,13 @@ def search(query: str, index_dir: Path | None, as_json: bool, **params: Any) -> 
         if value is None or value == ():
             continue
         args[key] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
-    schema = SearchArgsSchema(
-        max_query_length=settings.max_query_length, max_page=settings.max_page, max_per_page=settings.max_per_page
-    )
     try:
-        request = schema.load_args(args)
+        request = search_args_schema(settings).load_args(args)
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {flatten_messages(v)}" for k, v in exc.normalized_messages().items())
         _fail(f"invalid parameters: {problems}", EXIT_USAGE)
-    limits = QueryLimits(settings.max_query_length, settings.max_terms, settings.max_or_branches)
     with _errors_to_exit_codes():
-        result = run_search(open_index(settings.index_dir), request, limits)
+        result = run_search(open_index(settings.index_dir), request, QueryLimits.from_settings(settings))
     body = SearchResponseSchema().dump(result)
     if as_json:
         _emit_json(body)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 from werkzeug.datastructures import MultiDict
 
+from search_service.config import Settings
 from search_service.model import (
     DOC_TYPE_CHOICES,
     LEVELS,
@@ -21,6 +23,7 @@ from search_service.model import (
     ReportFields,
     SearchRequest,
 )
+from search_service.search.facets import FACETS
 from search_service.search.trend import TREND_DIMENSIONS
 
 YEAR_RANGE = validate.Range(min=1949, max=2100, error="must be a year between {min} and {max}")
@@ -139,6 +142,20 @@ class SearchArgsSchema(FilterArgsSchema):
             raise ValidationError(f"must be at most {self.max_query_length} characters (got {len(stripped)})", "q")
 
 
+@lru_cache(maxsize=32)
+def _args_schema(
+    cls: type[SearchArgsSchema], max_query_length: int, max_page: int, max_per_page: int
+) -> SearchArgsSchema:
+    """One schema per kind and limits: making one copies every field (about
+    1 ms), and loading keeps no state on the schema, so it can be shared."""
+    return cls(max_query_length=max_query_length, max_page=max_page, max_per_page=max_per_page)
+
+
+def search_args_schema(settings: Settings, cls: type[SearchArgsSchema] | None = None) -> SearchArgsSchema:
+    """The search parameters' schema (or a subclass's) with the settings' limits."""
+    return _args_schema(cls or SearchArgsSchema, settings.max_query_length, settings.max_page, settings.max_per_page)
+
+
 class ReportListArgsSchema(FilterArgsSchema):
     """GET /api/v1/reports parameters: the search filters, no q."""
 
@@ -168,23 +185,19 @@ class TrendArgsSchema(SearchArgsSchema):
 # ------------------------------------------------------------------ responses
 
 
-class QueryEchoSchema(Schema):
-    q = fields.String()
-    year = fields.List(fields.Integer())
-    year_from = fields.Integer(allow_none=True)
-    year_to = fields.Integer(allow_none=True)
-    level = fields.List(fields.String())
-    unit = fields.List(fields.String())
-    town = fields.List(fields.String())
-    county = fields.List(fields.String())
-    city = fields.List(fields.String())
-    province = fields.List(fields.String())
-    doc_type = fields.String()
-    section = fields.String(allow_none=True)
-    sort = fields.String()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    facet_size = fields.Integer()
+def _echo_field(name: str) -> fields.Field:
+    """How the answer echoes one search parameter: its type as SearchArgsSchema
+    reads it, null where it has no default."""
+    arg = SearchArgsSchema._declared_fields[name]
+    if isinstance(arg, fields.List):
+        return fields.List(type(arg.inner)())
+    return type(arg)(allow_none=True) if arg.load_default is None else type(arg)()
+
+
+QueryEchoSchema: type[Schema] = Schema.from_dict(
+    {f.name: _echo_field(f.name) for f in dataclasses.fields(SearchRequest)}, name="QueryEchoSchema"
+)
+QueryEchoSchema.__doc__ = "Dumps a model.SearchRequest: every parameter, as understood."
 
 
 class TotalSchema(Schema):
@@ -237,16 +250,9 @@ class FacetValueSchema(Schema):
     )
 
 
-class FacetsSchema(Schema):
-    year = fields.List(fields.Nested(FacetValueSchema))
-    doc_type = fields.List(fields.Nested(FacetValueSchema))
-    level = fields.List(fields.Nested(FacetValueSchema))
-    province = fields.List(fields.Nested(FacetValueSchema))
-    city = fields.List(fields.Nested(FacetValueSchema))
-    county = fields.List(fields.Nested(FacetValueSchema))
-    town = fields.List(fields.Nested(FacetValueSchema))
-    unit = fields.List(fields.Nested(FacetValueSchema))
-    section = fields.List(fields.Nested(FacetValueSchema))
+FacetsSchema: type[Schema] = Schema.from_dict(
+    {facet.name: fields.List(fields.Nested(FacetValueSchema)) for facet in FACETS}, name="FacetsSchema"
+)
 
 
 class SearchResponseSchema(Schema):

@@ -4,7 +4,6 @@ the schemas."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -18,37 +17,17 @@ from search_service.api.schemas import (
     ReportListArgsSchema,
     ReportListSchema,
     ReportSchema,
-    SearchArgsSchema,
     StatsSchema,
     TrendArgsSchema,
     TrendResponseSchema,
 )
 from search_service.errors import SearchServiceError
 from search_service.model import ReportHit, SearchRequest, SearchResult
-from search_service.search import OpenIndex, QueryLimits, find, run_search
+from search_service.search import OpenIndex, find, run_search
 from search_service.search.trend import trend as compute_trend
-from search_service.service import current_index, settings
+from search_service.service import current_index, query_limits, search_args_schema
 
 api = Blueprint("api", __name__)
-
-
-def search_args_schema(cls: type[SearchArgsSchema] = SearchArgsSchema) -> SearchArgsSchema:
-    s = settings()
-    return _args_schema(cls, s.max_query_length, s.max_page, s.max_per_page)
-
-
-@lru_cache(maxsize=32)
-def _args_schema(
-    cls: type[SearchArgsSchema], max_query_length: int, max_page: int, max_per_page: int
-) -> SearchArgsSchema:
-    """One schema per kind and limits: making one copies every field (about
-    1 ms), and loading keeps no state on the schema, so it can be shared."""
-    return cls(max_query_length=max_query_length, max_page=max_page, max_per_page=max_per_page)
-
-
-def query_limits() -> QueryLimits:
-    s = settings()
-    return QueryLimits(max_length=s.max_query_length, max_terms=s.max_terms, max_or_branches=s.max_or_branches)
 
 
 @api.get("/api/v1/search")

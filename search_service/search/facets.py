@@ -15,7 +15,14 @@ from urllib.parse import quote_plus, urlencode
 
 import numpy as np
 
-from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, FacetValue, SearchRequest, value_label
+from search_service.model import (
+    DOC_TYPES,
+    PLACE_FIELDS,
+    SECTION_KINDS,
+    FacetValue,
+    SearchRequest,
+    value_label,
+)
 from search_service.search.filters import Filters
 from search_service.search.reader import OpenIndex
 
@@ -105,7 +112,13 @@ class SectionFacet:
         return sorted(out, key=lambda vc: (-vc[1], SECTION_KINDS.index(str(vc[0]))))
 
 
-FACETS = (YearFacet(), DocTypeFacet(), *(PlaceFacet(name) for name in CODED_FIELDS), SectionFacet())
+# In the order the API gives them (unit after the places).
+FACETS = (
+    YearFacet(),
+    DocTypeFacet(),
+    *(PlaceFacet(name) for name in ("level", *PLACE_FIELDS, "unit")),
+    SectionFacet(),
+)
 
 
 def facet_values(index: OpenIndex, context: FacetContext) -> dict[str, list[FacetValue]]:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from search_service.errors import BadQuery
 from search_service.text import normalize_query_term
+
+if TYPE_CHECKING:
+    from search_service.config import Settings
 
 _TOKEN_RE = re.compile(r'-?"[^"]*"?|\S+')
 
@@ -48,6 +52,10 @@ class QueryLimits:
     # One-character terms read the longest position lists; more than a few in
     # one query would exceed the time budget at national scale.
     max_single_character_terms: int = 4
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueryLimits:
+        return cls(settings.max_query_length, settings.max_terms, settings.max_or_branches)
 
 
 def _unquote(token: str) -> str:

@@ -14,12 +14,11 @@ from flask import Blueprint, Response, render_template, request, send_file
 from marshmallow import ValidationError
 
 from search_service.api.errors import error_response, flatten_messages
-from search_service.api.views import query_limits, search_args_schema
 from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
 from search_service.model import DOC_TYPE_CHOICES, LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchRequest, SearchResult
 from search_service.search import OpenIndex, parse_query, run_search
 from search_service.search.trend import trend
-from search_service.service import current_index, settings
+from search_service.service import current_index, query_limits, search_args_schema, settings
 from search_service.web import links
 from search_service.web.report_view import report_view
 from search_service.web.results import (
