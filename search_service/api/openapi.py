@@ -40,6 +40,77 @@ def _responses(ok_schema: str, ok_description: str, *errors: str) -> dict[str, A
     return responses
 
 
+def _query(schema: type) -> list[dict[str, Any]]:
+    return [{"in": "query", "schema": schema}]
+
+
+# Every JSON GET endpoint: path, operationId, summary, parameters, and the
+# 200 response's schema and description followed by its error statuses.
+_GETS: tuple[tuple[str, str, str, list[dict[str, Any]], tuple[str, ...]], ...] = (
+    (
+        "/api/v1/search",
+        "search",
+        "Reports mentioning the query's terms, with facets",
+        _query(SearchArgsSchema),
+        ("SearchResponse", "matching reports, one page, and facets", "400", "503"),
+    ),
+    (
+        "/api/v1/trend",
+        "trend",
+        "Matching and all reports per year, province, city or county",
+        _query(TrendArgsSchema),
+        ("Trend", "one entry per value", "400", "503"),
+    ),
+    (
+        "/api/v1/reports",
+        "listReports",
+        "List reports with the search filters and no query",
+        _query(ReportListArgsSchema),
+        ("ReportList", "one page of reports, total and facets", "400", "503"),
+    ),
+    (
+        "/api/v1/reports/{report_id}",
+        "getReport",
+        "One report with all its sections",
+        [{"in": "path", "name": "report_id", "required": True, "schema": {"type": "string"}}],
+        ("Report", "the report", "404", "503"),
+    ),
+    (
+        "/api/v1/stats",
+        "stats",
+        "Size of the index, reports per year, build time and tokenizer",
+        [],
+        ("Stats", "index statistics", "503"),
+    ),
+    ("/healthz", "health", "Whether an index is open", [], ("Health", "an index is open", "503")),
+)
+
+
+def _export_paths(spec: APISpec) -> None:
+    """/api/v1/search.csv and .jsonl: the search's parameters, a file back."""
+    for suffix, media, what in (
+        ("csv", "text/csv", "CSV, UTF-8 with BOM"),
+        ("jsonl", "application/x-ndjson", "JSON Lines, one report a line"),
+    ):
+        responses = _responses("Error", "", "400", "503")
+        responses["200"] = {
+            "description": f"the whole result set (not one page) as {what}: report fields, mention counts, "
+            "first snippet",
+            "content": {media: {"schema": {"type": "string"}}},
+        }
+        spec.path(
+            path=f"/api/v1/search.{suffix}",
+            operations={
+                "get": {
+                    "summary": f"Export every matching report as {what}",
+                    "operationId": f"export{suffix.capitalize()}",
+                    "parameters": _query(ExportArgsSchema),
+                    "responses": responses,
+                }
+            },
+        )
+
+
 @lru_cache(maxsize=1)
 def openapi_document(version: str) -> dict[str, Any]:
     spec = APISpec(
@@ -63,89 +134,18 @@ def openapi_document(version: str) -> dict[str, Any]:
         ("Trend", TrendResponseSchema),
     ):
         spec.components.schema(name, schema=schema)
-    spec.path(
-        path="/api/v1/search",
-        operations={
-            "get": {
-                "summary": "Reports mentioning the query's terms, with facets",
-                "operationId": "search",
-                "parameters": [{"in": "query", "schema": SearchArgsSchema}],
-                "responses": _responses("SearchResponse", "matching reports, one page, and facets", "400", "503"),
-            }
-        },
-    )
-    for suffix, media, what in (
-        ("csv", "text/csv", "CSV, UTF-8 with BOM"),
-        ("jsonl", "application/x-ndjson", "JSON Lines, one report a line"),
-    ):
-        responses = _responses("Error", "", "400", "503")
-        responses["200"] = {
-            "description": f"the whole result set (not one page) as {what}: report fields, mention counts, "
-            "first snippet",
-            "content": {media: {"schema": {"type": "string"}}},
-        }
+    for path, operation_id, summary, parameters, (schema, description, *errors) in _GETS:
         spec.path(
-            path=f"/api/v1/search.{suffix}",
+            path=path,
             operations={
                 "get": {
-                    "summary": f"Export every matching report as {what}",
-                    "operationId": f"export{suffix.capitalize()}",
-                    "parameters": [{"in": "query", "schema": ExportArgsSchema}],
-                    "responses": responses,
+                    "summary": summary,
+                    "operationId": operation_id,
+                    **({"parameters": parameters} if parameters else {}),
+                    "responses": _responses(schema, description, *errors),
                 }
             },
         )
-    spec.path(
-        path="/api/v1/trend",
-        operations={
-            "get": {
-                "summary": "Matching and all reports per year, province, city or county",
-                "operationId": "trend",
-                "parameters": [{"in": "query", "schema": TrendArgsSchema}],
-                "responses": _responses("Trend", "one entry per value", "400", "503"),
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/reports",
-        operations={
-            "get": {
-                "summary": "List reports with the search filters and no query",
-                "operationId": "listReports",
-                "parameters": [{"in": "query", "schema": ReportListArgsSchema}],
-                "responses": _responses("ReportList", "one page of reports, total and facets", "400", "503"),
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/reports/{report_id}",
-        operations={
-            "get": {
-                "summary": "One report with all its sections",
-                "operationId": "getReport",
-                "parameters": [{"in": "path", "name": "report_id", "required": True, "schema": {"type": "string"}}],
-                "responses": _responses("Report", "the report", "404", "503"),
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/stats",
-        operations={
-            "get": {
-                "summary": "Size of the index, reports per year, build time and tokenizer",
-                "operationId": "stats",
-                "responses": _responses("Stats", "index statistics", "503"),
-            }
-        },
-    )
-    spec.path(
-        path="/healthz",
-        operations={
-            "get": {
-                "summary": "Whether an index is open",
-                "operationId": "health",
-                "responses": _responses("Health", "an index is open", "503"),
-            }
-        },
-    )
+        if path == "/api/v1/search":
+            _export_paths(spec)
     return spec.to_dict()
