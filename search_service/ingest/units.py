@@ -252,6 +252,7 @@ _OWN_WORD_UNIT = {"镇": TOWNSHIP, "乡": TOWNSHIP, "街道": TOWNSHIP, "县": C
 
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_YEAR_CLAUSE = re.compile(r"(?<=[，,])(?:19|20)\d\d\s*年(?:度)?(?:以来)?[，,]")
 MAX_SENTENCES = 3
 MAX_OPENING_SUBJECT = 400
 
@@ -259,8 +260,11 @@ MAX_OPENING_SUBJECT = 400
 def unit_in_opening(opening: str, prefixes: Sequence[str] = ()) -> Unit | None:
     """The unit an opening sentence names as its subject, or None."""
     text = re.sub(r"\s+", "", opening)
-    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text[:MAX_OPENING_SUBJECT]))]
-    for sentence_start in starts[:MAX_SENTENCES]:
+    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text[:MAX_OPENING_SUBJECT]))][:MAX_SENTENCES]
+    # The year may lead its clause after a first clause of grounds: 根据…的
+    # 部署，2023年，某街道以…; 省委、省政府高度重视…。2023年，省某局坚持….
+    starts += [m.start() for m in _YEAR_CLAUSE.finditer(text[:MAX_OPENING_SUBJECT]) if m.start() not in starts]
+    for sentence_start in starts:
         lead = _OPENING_LEAD.match(text, sentence_start)
         match = _SUBJECT.match(text, lead.end() if lead else sentence_start)
         if match is not None:
