@@ -11,6 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+# Bump when the rule below changes (saved matrices name it: word_presence.py).
+RULE_VERSION = "content-1"
+
 # A word made only of these is a number, an ordinal or a count (2024, 第一,
 # 十四五, 三年, 一批, 5%): no content.
 _NUMBER_CHARACTERS = frozenset("0123456789.%〇零一二三四五六七八九十百千万亿两第年月日号个项次件余多条名家起场期批")

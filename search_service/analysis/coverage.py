@@ -166,34 +166,35 @@ def coverage(index: OpenIndex, request: SearchRequest) -> Coverage:
         )
         by_unit.setdefault(key, {}).setdefault(int(year), []).append(found)
 
-    seen_years = [year for cells in by_unit.values() for year in cells]
+    seen_years = {year for cells in by_unit.values() for year in cells}
     years = tuple(range(min(seen_years), max(seen_years) + 1)) if seen_years else ()
-    rows = tuple(
-        CoverageRow(
-            unit=key,
-            cells=tuple(
-                CoverageCell(year, tuple(sorted(by_unit[key].get(year, ()), key=lambda r: r.report_id)))
-                for year in years
-            ),
+    gaps = {year: CoverageCell(year, ()) for year in years}  # immutable: one per year serves every row
+    rows = []
+    for key in sorted(by_unit, key=UnitKey.sort_key):
+        reported = by_unit[key]
+        cells = tuple(
+            CoverageCell(year, tuple(sorted(reported[year], key=lambda r: r.report_id)))
+            if year in reported
+            else gaps[year]
+            for year in years
         )
-        for key in sorted(by_unit, key=UnitKey.sort_key)
-    )
+        rows.append(CoverageRow(unit=key, cells=cells))
     return Coverage(
         request=request,
         years=years,
-        rows=rows,
+        rows=tuple(rows),
         totals=tuple(_totals(rows, position, year) for position, year in enumerate(years)),
         unplaced=tuple(unplaced),
     )
 
 
-def _totals(rows: tuple[CoverageRow, ...], position: int, year: int) -> YearTotals:
-    cells = [row.cells[position] for row in rows]
+def _totals(rows: list[CoverageRow], position: int, year: int) -> YearTotals:
+    cells = [row.cells[position] for row in rows if row.cells[position].reports]
     statuses = [cell.status for cell in cells]
     return YearTotals(
         year=year,
-        units=len(cells),
-        reporting=sum(cell.reported for cell in cells),
+        units=len(rows),
+        reporting=len(cells),
         on_time=statuses.count("on_time"),
         late=statuses.count("late"),
         unknown=statuses.count("unknown"),

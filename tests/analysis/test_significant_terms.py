@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
-from search_service.analysis import significant_terms, word_presence
+from search_service.analysis import (
+    PRESENCE_FILE,
+    load_word_presence,
+    read_word_presence,
+    significant_terms,
+    word_presence,
+    write_word_presence,
+)
 from search_service.analysis.content_words import is_content_word
+from search_service.indexing import update_index
 from search_service.model import SearchRequest
 from search_service.search import find, open_index
 from search_service.text import words
@@ -96,3 +105,35 @@ def test_every_term_agrees_with_a_brute_force_count(index, request_):
 
 def test_presence_is_built_once_per_generation(index):
     assert word_presence(index) is word_presence(index)
+
+
+def test_an_updated_index_and_its_saved_matrix_agree_with_brute_force(tmp_path):
+    """After `index update` the word index holds deleted documents (the
+    changed report's old sections): they must not count. The matrix saved
+    into the generation loads as read, unless made under another rule."""
+    files = {
+        f"{u}.txt": report_text(unit, 2024, None, {"measures": "八五普法、信访。", "plans": "无。"})
+        for u, unit in enumerate(UNITS)
+    }
+    index_dir = build(tmp_path, files)
+    (tmp_path / "src" / "0.txt").write_text(
+        report_text(UNITS[0], 2024, None, {"measures": "法律明白人、人民调解。", "plans": "无。"}), "utf-8"
+    )
+    (tmp_path / "src" / "3.txt").unlink()
+    update_index(tmp_path / "src", index_dir, jobs=1)
+    index = open_index(index_dir)
+    request = SearchRequest(q="", unit=(UNITS[0],))
+    expected = [(w, s, c) for w, _, s, c in _brute_force(index, request, 1)]
+    assert {"人民调解", "法律明白人"} <= {w for w, _, _ in expected}
+    result = significant_terms(index, request, size=0, min_in_set=1)
+    assert [(t.term, t.in_set, t.in_collection) for t in result.terms] == expected
+
+    read = read_word_presence(index)
+    write_word_presence(index)
+    loaded = load_word_presence(index)
+    assert loaded.vocabulary == read.vocabulary
+    assert np.array_equal(loaded.indptr, read.indptr) and np.array_equal(loaded.term_ids, read.term_ids)
+    with np.load(index.folder / PRESENCE_FILE) as saved:
+        arrays = dict(saved)
+    np.savez(index.folder / PRESENCE_FILE, **{**arrays, "identity": np.array("content-0/other")})
+    assert load_word_presence(index) is None
