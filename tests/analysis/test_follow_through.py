@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_service.analysis import FollowThroughUnavailable, Term, adjacent_reports, follow_through
+from search_service.analysis import AmbiguousUnit, FollowThroughUnavailable, Term, adjacent_reports, follow_through
 from search_service.search import open_index
 from tests.analysis.reports import build, report_text
 
@@ -32,6 +32,18 @@ def index(tmp_path_factory):
             {"measures": MEASURES_2024, "problems": "培训不够。", "plans": "行政复议、合法性审查。"},
         ),
         "other-unit.txt": report_text("石角镇", 2024, "2025-02-01", {"measures": "行政复议、规范性文件。"}),
+        # Two towns of one name in two counties, each with a pair of years.
+        **{
+            f"{county}-{year}.txt": report_text(
+                "城关镇",
+                year,
+                None,
+                {"measures": f"{county}执法监督。", "plans": f"{county}政务公开。"},
+                opening=f"在{city}市委、{county}委的正确领导下",
+            )
+            for city, county in (("宜昌", "长阳土家族自治县"), ("赣州", "会昌县"))
+            for year in (2023, 2024)
+        },
     }
     return open_index(build(tmp_path_factory.mktemp("follow"), files))
 
@@ -80,3 +92,15 @@ def test_adjacent_reports_link_the_years(index):
     assert adjacent_reports(index, first).following == second
     assert adjacent_reports(index, second).previous == first
     assert adjacent_reports(index, _id(index, "other-unit.txt")).previous is None
+
+
+def test_a_name_shared_by_two_units_needs_a_place(index):
+    with pytest.raises(AmbiguousUnit) as caught:
+        follow_through(index, "城关镇", 2023)
+    assert len(caught.value.places) == 2
+    result = follow_through(index, "城关镇", 2023, county="会昌县")
+    assert (result.county, result.city, result.province) == ("会昌县", "赣州市", "江西省")
+    assert result.plans.report_id == _id(index, "会昌县-2023.txt")
+    assert result.measures.report_id == _id(index, "会昌县-2024.txt")
+    # The 2023 report of 会昌县 leads to its own 2024 report, not the other town's.
+    assert adjacent_reports(index, _id(index, "会昌县-2023.txt")).following == _id(index, "会昌县-2024.txt")
