@@ -1,5 +1,7 @@
 """Web-page chrome and word-processor artefacts: what they look like, and what
-they say about the page before they are removed.
+they say about the page before they are removed. One word list and one
+label list serve both tests: `is_chrome` (cleaning: whole lines to remove)
+and `is_chrome_line` (parsing: leftovers never to take for a title or text).
 
 Reports copied from government sites carry breadcrumbs, 发布日期/来源 lines,
 索引号 tables, 【打印】 buttons, 语音播报 widgets and footers. They are
@@ -118,65 +120,24 @@ _VALUE_TRIM = " \t|｜·•[]【】"
 _VALUE_END = re.compile(r"\s*(?:【|\s[|｜]\s)")
 _MAX_META_LINE = 200
 
-# A line made only of these words (separated by spaces, brackets or bars) is chrome.
+# Navigation and button words: a line made only of these (separated by
+# spaces, brackets, bars or bullets: 无障碍 简体|繁体, • 设为首页 • 加入收藏,
+# 【打印】【关闭】) is chrome. Lower case: lines are compared lower-cased.
 CHROME_WORDS: frozenset[str] = frozenset(
-    {
-        "首页",
-        "网站首页",
-        "返回顶部",
-        "返回主站",
-        "返回首页",
-        "返回列表",
-        "返回",
-        "收起",
-        "展开",
-        "部门街镇",
-        "政务新媒体",
-        "智能问答",
-        "语音播报",
-        "进入播报模式",
-        "退出播报模式",
-        "扫一扫在手机打开当前页",
-        "打印",
-        "打印本页",
-        "打印此页",
-        "打印文章",
-        "关闭",
-        "关闭窗口",
-        "关闭本页",
-        "字体",
-        "字号",
-        "大",
-        "中",
-        "小",
-        "默认",
-        "分享到",
-        "分享",
-        "收藏",
-        "纠错",
-        "我要纠错",
-        "网站地图",
-        "无障碍",
-        "无障碍浏览",
-        "长者模式",
-        "关怀版",
-        "登录",
-        "注册",
-        "相关链接",
-        "相关文章",
-        "相关阅读",
-        "微信",
-        "微博",
-        "qq空间",
-        "baidu",
-        "map",
-        "top",
-        "返回頂部",
-        "列印",
-        "關閉",
-        "關閉窗口",
-        "分享至",
-    }
+    {"首页", "网站首页", "返回顶部", "返回主站", "返回首页", "返回列表", "返回", "收起", "展开", "部门街镇"}
+    | {"政务新媒体", "智能问答", "语音播报", "进入播报模式", "退出播报模式", "扫一扫在手机打开当前页"}
+    | {"打印", "打印本页", "打印此页", "打印文章", "关闭", "关闭窗口", "关闭本页", "字体", "字号", "大", "中", "小"}
+    | {"默认", "分享到", "分享", "收藏", "纠错", "我要纠错", "网站地图", "无障碍", "无障碍浏览", "无障碍阅读"}
+    | {"长者模式", "长者版", "关怀版", "适老化", "登录", "注册", "搜索", "相关链接", "相关文章", "相关阅读"}
+    | {"简体", "繁体", "繁體", "简体版", "繁体版", "移动版", "手机版", "pc版", "english", "设为首页", "加入收藏"}
+    | {"政务服务", "互动交流", "新闻中心", "新闻资讯", "办事服务", "公众参与", "数据开放", "专题专栏"}
+    | {"微信", "微博", "qq空间", "baidu", "map", "top", "返回頂部", "列印", "關閉", "關閉窗口", "分享至"}
+)
+# A column's or list's name left above the title by a page (通知公告, 文件类信息公开).
+CRUMB_LABELS: frozenset[str] = frozenset(
+    {"通知公告", "公示公告", "通知公示", "工作动态", "政务动态", "乡镇动态", "部门动态", "政务公开", "信息公开"}
+    | {"文件类信息公开", "法定主动公开内容", "其他主动公开内容", "其他法定公开内容", "主动公开", "部门文件"}
+    | {"政府文件", "其他文件", "公告公示", "重点领域信息公开", "政府信息公开", "其他"}
 )
 # Whole-line shapes of chrome that carries text of its own.
 CHROME_LINES: tuple[re.Pattern[str], ...] = tuple(
@@ -363,3 +324,44 @@ def is_page_mark(line: str) -> bool:
     """True for a line that is only a printed page number."""
     stripped = line.strip()
     return any(pattern.fullmatch(stripped) for pattern in PAGE_MARKS)
+
+
+# ------------------------------------------------ chrome left in parsed text
+
+# Reading removes chrome, but parsing must never take a leftover breadcrumb,
+# date line or share button for the title or for report text: its test
+# (`is_chrome_line`) is looser about where the tell stands in the line.
+# A line starting with a metadata label, or with the short form of a counter
+# or a list's field (点击：12, 阅读：0, 分类：综合政务, 文件编号：…).
+_LINE_LABELS = (*META_LABELS, "点击", "浏览", "阅读", "分类", "文件编号")
+_LABEL_WORDS = "|".join(sorted(map(re.escape, _LINE_LABELS), key=len, reverse=True))
+CHROME_PATTERNS: tuple[str, ...] = (
+    r"首页\s*[>＞›»/]",
+    r"[>＞›»].*[>＞›»]",
+    r"当前位置|您的位置|所在位置",
+    rf"^[•·▪●\-\s]*[\[【［(（]?\s*(?:{_LABEL_WORDS})\s*[:：\]】］)）]",
+    r"【\s*(?:打印|关闭|字体|大|中|小|收藏)|打印本页|关闭窗口|语音播报|语音合成|进入播报|退出播报|扫一扫|"
+    r"返回顶部|返回主站|分享到|保存本页|收藏本页|相关链接|上一篇|下一篇|网站地图|版权所有|技术支持|ICP备",
+    # A page header's "today": 2019年12月3日星期二, 2024-03-28 星期四 (the site's
+    # name may stand before it). Never a publication date.
+    r"^.{0,30}?(?:(?:19|20)\d\d年\d{1,2}月\d{1,2}日|(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2})\s*"
+    r"(?:星期|礼拜|周)[一二三四五六日天]\s*.{0,20}$",
+)
+_CHROME_SEARCH = re.compile("|".join(f"(?:{p})" for p in CHROME_PATTERNS))
+# A line without a single Chinese character (page numbers, "Baidu", "map").
+_NO_CHINESE = re.compile(r"^[^\u3400-\u9fff]*$")
+_NAV_SEPARATORS = re.compile(r"[\s|｜/•·▪●]+")
+
+
+def is_nav_line(text: str) -> bool:
+    """A line made only of navigation words or a list's name."""
+    words = [word.lower() for word in _NAV_SEPARATORS.split(text) if word]
+    return bool(words) and all(word in CHROME_WORDS or word in CRUMB_LABELS for word in words)
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for a line that is page furniture rather than report text."""
+    text = line.strip()
+    if not text or _NO_CHINESE.match(text) or is_nav_line(text):
+        return True
+    return _CHROME_SEARCH.search(text) is not None

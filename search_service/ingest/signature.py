@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from search_service.ingest.chrome_lines import is_chrome_line
+from search_service.ingest.chrome import is_chrome_line
 from search_service.ingest.fields import date_line
 
 _CLOSING = re.compile(r"^(?:特此报告|以上报告|专此报告)[。.！!]?$")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from search_service.ingest.chrome_lines import CRUMB_LABELS, is_chrome_line
+from search_service.ingest.chrome import CRUMB_LABELS, is_chrome_line
 from search_service.ingest.headings import is_numbered_heading
 
 # A title ends with what it is: a report, the state of things, a summary,
