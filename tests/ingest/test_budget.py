@@ -56,7 +56,7 @@ def test_build_reports_a_file_over_the_budget_setting_as_failed(
     slow_pdf: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SEARCH_SERVICE_FILE_TIME_BUDGET", "0.05")
-    source, report, problem = _parse_one((str(slow_pdf), str(slow_pdf.parent)))
+    source, report, problem = _parse_one((str(slow_pdf), str(slow_pdf.parent), None))
     assert report is None and problem is not None
     assert (problem.source, problem.kind) == ("slow.pdf", "failed")
     assert "time budget" in problem.reason
