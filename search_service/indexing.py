@@ -713,11 +713,26 @@ def _write_new_generation(
         finally:
             committing.join()
         committing.raise_error()
+        _write_derived(building)
         _fsync_tree(building)
         _switch_to(index_dir, building, name)
     summary.generation = name
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _write_derived(building: Path) -> None:
+    """What is computed from a written generation before it goes live: the
+    report x word matrix of the significant-terms analysis (read from the
+    word index, it would cost every worker seconds on its first request)."""
+    from search_service.analysis.word_presence import write_word_presence
+    from search_service.search.reader import OpenIndex
+
+    opened = OpenIndex(building)
+    try:
+        write_word_presence(opened)
+    finally:
+        opened.close()
 
 
 def _check_strict(summary: BuildSummary, strict: bool) -> None:

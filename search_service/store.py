@@ -13,6 +13,7 @@ An index folder holds generations side by side and a pointer to the live one:
         bi_*.npy           the exact index: pair keys, offsets, positions (search/exact.py)
         texts.bin/.npy     section texts for display and snippets (UTF-8)
         whoosh/            the jieba-word Whoosh index, one document per section
+        word_presence.npz  report x content-word matrix for significant terms (analysis/)
 
 A generation is never modified after CURRENT names it, so a reader that opened
 one keeps a consistent view until it switches to the next.
