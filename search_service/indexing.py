@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from search_service import store
+from search_service.citing.changes import LOG_NAME, BuildChanges, append_build, diff_generations
 from search_service.errors import BuildFailed, IndexLocked, UnreadableFile
 from search_service.ingest import iter_source_files, manifest_signature, parse_file
 from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, FileProblem, Report, Section
@@ -660,9 +661,35 @@ def build_index(
         if on_start:
             on_start(len(paths))
         stats = {p.relative_to(source_dir).as_posix(): p.stat() for p in paths}
+        previous = _Previous.of(store.current_generation(index_dir))
         results = _parse_with_words(paths, source_dir, jobs, progress, time_budget)
-        summary = _write_new_generation(index_dir, source_dir, stats, results, None, strict, started)
+        summary = _write_new_generation(index_dir, source_dir, stats, results, None, strict, started, previous)
     return summary
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """What a build needs of the generation it replaces to log its changes
+    and keep first_seen times: {source: report_id} and {report_id: time}."""
+
+    sources: dict[str, str] = field(default_factory=dict)
+    first_seen: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, live: Path | None) -> _Previous:
+        """Read from the live generation; empty when there is none. An
+        unreadable one counts as empty (its reports are then logged as
+        added again, with new times), which must not stop the build."""
+        if live is None:
+            return cls()
+        try:
+            meta = store.read_json(live / "meta.json")
+            manifest = meta.get("manifest", {}) if isinstance(meta, dict) else {}
+            sources = {source: str(entry["report_id"]) for source, entry in manifest.items() if "report_id" in entry}
+            return cls(sources, store.read_first_seen(live))
+        except (OSError, ValueError, AttributeError, TypeError) as exc:
+            log.warning("the live index %s cannot be compared with: %s", live, exc)
+            return cls()
 
 
 def _write_new_generation(
@@ -673,10 +700,12 @@ def _write_new_generation(
     reusable: _Reusable | None,
     strict: bool,
     started: float,
+    previous: _Previous,
 ) -> BuildSummary:
     """Collect results into a complete new generation and switch to it.
     With `reusable`, the live generation's word index is copied and only
-    the reports parsed now are added to it."""
+    the reports parsed now are added to it. What changed against `previous`
+    is appended to the change log after the switch (the lock is held)."""
     summary = BuildSummary(generation="", seen=len(stats))
     manifest: dict[str, dict[str, object]] = {}
     with _new_generation(index_dir) as (building, name):
@@ -714,11 +743,31 @@ def _write_new_generation(
             committing.join()
         committing.raise_error()
         _write_derived(building)
+        changes = _changes(previous, manifest)
+        store.write_first_seen(building, changes.first_seen)
         _fsync_tree(building)
         _switch_to(index_dir, building, name)
+    _log_changes(index_dir, changes)
     summary.generation = name
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _changes(previous: _Previous, manifest: dict[str, dict[str, object]]) -> BuildChanges:
+    current = {source: str(entry["report_id"]) for source, entry in manifest.items() if "report_id" in entry}
+    return diff_generations(previous.sources, current, previous.first_seen, dt.datetime.now(dt.timezone.utc))
+
+
+def _log_changes(index_dir: Path, changes: BuildChanges) -> None:
+    """Append the build to the change log. The new generation is already
+    live: a failure here is reported, not undone."""
+    path = index_dir / LOG_NAME
+    try:
+        append_build(path, changes)
+    except OSError as exc:
+        raise BuildFailed(
+            f"the new index is live, but its change log {path} could not be written: {exc.strerror or exc}"
+        ) from exc
 
 
 def _write_derived(building: Path) -> None:
@@ -837,6 +886,7 @@ def update_index(
             for source in sources:
                 yield reused[source] if source in reused else next(parsed)
 
-        summary = _write_new_generation(index_dir, source_dir, stats, results(), reusable, strict, started)
+        previous = _Previous.of(live)
+        summary = _write_new_generation(index_dir, source_dir, stats, results(), reusable, strict, started, previous)
         summary.reused = len(reused)
     return summary

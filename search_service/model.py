@@ -256,12 +256,16 @@ class FacetValue:
 @dataclass(frozen=True)
 class SectionHit:
     """A section of a result where a searched term occurs; `position` is its
-    place among the report's sections (the report page's #s<position>)."""
+    place among the report's sections (the report page's #s<position>);
+    `paragraphs` gives, for each snippet in order, the id of the paragraph
+    its first match lies in (the report page's #p17), None for a match in
+    the heading or the title."""
 
     kind: str
     heading: str
     snippets: list[str]
     position: int | None = None
+    paragraphs: list[str | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,11 @@ An index folder holds generations side by side and a pointer to the live one:
         texts.bin/.npy     section texts for display and snippets (UTF-8)
         whoosh/            the jieba-word Whoosh index, one document per section
         word_presence.npz  report x content-word matrix for significant terms (analysis/)
+        first_seen.json    report_id -> when it first entered the index (ISO 8601,
+                           UTC), carried from generation to generation; kept
+                           apart from reports.json, whose records are a pure
+                           function of the files
+      changes.jsonl        what each build added, changed, removed (citing/changes.py)
 
 A generation is never modified after CURRENT names it, so a reader that opened
 one keeps a consistent view until it switches to the next.
@@ -34,6 +39,7 @@ FORMAT_VERSION = 3
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
+FIRST_SEEN_FILE = "first_seen.json"
 BUILDING_PREFIX = ".building-"
 
 
@@ -115,3 +121,23 @@ def record_report(record: dict, texts: Iterable[str]) -> Report:
     ]
     fields = {name: record.get(name) for name in (*REPORT_FIELDS, "format", "encoding")}
     return Report(**fields, sections=sections, traditional=bool(record.get("traditional")))
+
+
+# ------------------------------------------------------------- first seen
+# When each report first entered the index. A generation without the file
+# (built before it existed, or by write_generation) has no times: readers
+# fall back to the generation's build time. Writer and reader side by side.
+
+
+def write_first_seen(folder: Path, first_seen: dict[str, str]) -> None:
+    """{report_id: ISO time} of every report of the generation in folder."""
+    write_json(folder / FIRST_SEEN_FILE, dict(sorted(first_seen.items())))
+
+
+def read_first_seen(folder: Path) -> dict[str, str]:
+    """The generation's {report_id: ISO time}; empty when it has none."""
+    try:
+        data = read_json(folder / FIRST_SEEN_FILE)
+    except FileNotFoundError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -8,17 +8,20 @@ running worker on its next request, without a restart.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from search_service import store
+from search_service.citing.paragraphs import line_spans
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
 from search_service.model import CODED_FIELDS, Report, ReportFields
 from search_service.search.exact import ExactIndex, TermHits
@@ -177,6 +180,16 @@ class OpenIndex:
             head = (rec["title"] or "") + "\n" + head
         return head + "\n" + self.unit_text(int(self.units.first_of_report[ordinal]) + position)
 
+    def searchable_prefix_length(self, ordinal: int, position: int) -> int:
+        """How many characters of searchable_text come before the section's
+        text (heading, title before the preamble, and the line break)."""
+        rec = self.records[ordinal]
+        section = rec["sections"][position]
+        head = section["heading"]
+        if position == 0 and section["kind"] == "preamble":
+            head = (rec["title"] or "") + "\n" + head
+        return len(head) + 1
+
     def section_head(self, ordinal: int, position: int) -> tuple[str, str]:
         """(kind, heading) of a report's section at position."""
         section = self.records[ordinal]["sections"][position]
@@ -190,6 +203,29 @@ class OpenIndex:
             return self.by_id[report_id]
         except KeyError:
             raise ReportNotFound(f"no report with id {report_id!r}") from None
+
+    def paragraph_starts(self, ordinal: int) -> list[int]:
+        """The number of the first paragraph of each of a report's sections
+        (citing.paragraphs' numbering: p1 is the report's first non-empty
+        line), so a snippet's paragraph is found without building the Report."""
+        starts = []
+        count = 0
+        for unit in self.units_of(ordinal):
+            starts.append(count + 1)
+            count += len(line_spans(self.unit_text(unit)))
+        return starts
+
+    @cached_property
+    def first_seen_times(self) -> np.ndarray:
+        """Per report ordinal, when it first entered the index (seconds since
+        the epoch, UTC); the generation's build time for reports it has no
+        time for. Computing it twice in two threads is harmless."""
+        built = _parse_time(self.meta.get("built_at")) or 0.0
+        known = store.read_first_seen(self.folder)
+        return np.array([_parse_time(known.get(rec["report_id"])) or built for rec in self.records], dtype=np.float64)
+
+    def first_seen(self, ordinal: int) -> dt.datetime:
+        return dt.datetime.fromtimestamp(float(self.first_seen_times[ordinal]), dt.timezone.utc)
 
     def fields_of(self, ordinal: int) -> ReportFields:
         """A report's fields, without its sections."""
@@ -215,6 +251,20 @@ def _read_many_objects(path: Path) -> object:
     finally:
         if enabled:
             gc.enable()
+
+
+def _parse_time(value: object) -> float | None:
+    """Seconds since the epoch of an ISO 8601 time (UTC when it has no
+    offset); None when value is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.timestamp()
 
 
 def _sort_ranks(values: list[str]) -> np.ndarray:

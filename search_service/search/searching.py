@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search_service.citing.paragraphs import index_at, line_spans, paragraph_id
 from search_service.model import (
     SECTION_KINDS,
     FacetValue,
@@ -25,7 +26,7 @@ from search_service.search.facets import FacetContext, facet_values
 from search_service.search.filters import filter_masks
 from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
 from search_service.search.reader import OpenIndex
-from search_service.search.snippets import snippets
+from search_service.search.snippets import located_snippets
 
 # BM25 over exact term occurrences; the title counts as a strong signal.
 _K1 = 1.2
@@ -169,14 +170,44 @@ def _hit(
     sections = []
     units = shown_units[int(index.units.first_of_report[ordinal]) : int(index.units.first_of_report[ordinal + 1])]
     # Only the sections shown are read and searched for snippets.
+    paragraph_starts: list[int] | None = None
     for position in np.flatnonzero(units).tolist():
-        shown = snippets(index.searchable_text(ordinal, position), norm_terms, snippet_limit)
+        searchable = index.searchable_text(ordinal, position)
+        shown = located_snippets(searchable, norm_terms, snippet_limit)
         if shown:
+            if paragraph_starts is None:
+                paragraph_starts = index.paragraph_starts(ordinal)
             kind, heading = index.section_head(ordinal, position)
-            sections.append(SectionHit(kind=kind, heading=heading, snippets=shown, position=position))
+            sections.append(
+                SectionHit(
+                    kind=kind,
+                    heading=heading,
+                    snippets=[html for html, _ in shown],
+                    position=position,
+                    paragraphs=_paragraphs_of(
+                        searchable,
+                        index.searchable_prefix_length(ordinal, position),
+                        [at for _, at in shown],
+                        paragraph_starts[position],
+                    ),
+                )
+            )
     return ReportHit(
         **index.fields_of(ordinal).field_values(),
         score=round(score, 4),
         mentions=mentions,
         sections=sections,
     )
+
+
+def _paragraphs_of(searchable: str, prefix: int, offsets: list[int], first: int) -> list[str | None]:
+    """The paragraph id of each offset into a section's searchable text,
+    whose text starts after `prefix` characters (heading and line break),
+    given the number of the section's first paragraph; None inside the
+    heading."""
+    spans = line_spans(searchable[prefix:])
+    ids: list[str | None] = []
+    for offset in offsets:
+        i = index_at(spans, offset - prefix) if offset >= prefix else None
+        ids.append(None if i is None else paragraph_id(first + i))
+    return ids

@@ -129,6 +129,12 @@ _FIRST_COUNT = 32
 
 def snippets(text: str, norm_terms: list[str], limit: int = 3) -> list[str]:
     """Up to `limit` snippets of text, each with every match in it marked."""
+    return [html for html, _ in located_snippets(text, norm_terms, limit)]
+
+
+def located_snippets(text: str, norm_terms: list[str], limit: int = 3) -> list[tuple[str, int]]:
+    """As `snippets`, each with the offset in `text` of its first match
+    (where a citation of the snippet points)."""
     norm, origin = normalize_with_origin(text)
     terms = [t for t in norm_terms if t]
     most = _FIRST_COUNT
@@ -144,19 +150,20 @@ def snippets(text: str, norm_terms: list[str], limit: int = 3) -> list[str]:
         if len(windows) == limit and windows[-1][1] < int(origin[known]):
             break
         most *= 4
-    return [render(text, left, right, spans) for left, right in windows]
+    return [(render(text, left, right, spans), first) for left, right, first in windows]
 
 
-def _windows(text: str, spans: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
-    """The windows shown: around the first span, then the first span after
-    it, and so on."""
-    windows: list[tuple[int, int]] = []
+def _windows(text: str, spans: list[tuple[int, int]], limit: int) -> list[tuple[int, int, int]]:
+    """The windows shown (left, right, start of the span it is cut
+    around): around the first span, then the first span after it, and so
+    on."""
+    windows: list[tuple[int, int, int]] = []
     covered_until = -1
     for span in spans:
         if span[0] < covered_until:
             continue
         left, right = _window(text, span, max(covered_until, 0))
-        windows.append((left, right))
+        windows.append((left, right, span[0]))
         covered_until = right
         if len(windows) >= limit:
             break
