@@ -266,10 +266,12 @@ class GroongaEngine:
         return self._command("select", **params)
 
     @staticmethod
-    def _drilldown(params: dict, label: str, keys: str, table: str | None = None) -> None:
+    def _drilldown(params: dict, label: str, keys: str, table: str | None = None, limit: int = -1) -> None:
+        """A labelled drilldown; limit 0 for one only drilled down further
+        (its groups are all kept, none is sent back)."""
         params[f"drilldowns[{label}].keys"] = keys
         params[f"drilldowns[{label}].output_columns"] = "_key,_nsubrecs"
-        params[f"drilldowns[{label}].limit"] = -1
+        params[f"drilldowns[{label}].limit"] = limit
         if table:
             params[f"drilldowns[{label}].table"] = table
 
@@ -292,7 +294,7 @@ class GroongaEngine:
             params: dict[str, object] = {}
             source = None
             if kind:  # count reports, not sections
-                self._drilldown(params, "r", "report")
+                self._drilldown(params, "r", "report", limit=0)
                 source = "r"
             for name in names:
                 self._drilldown(params, name, name, source)
@@ -326,7 +328,7 @@ class GroongaEngine:
         snippets = [] if full else [cut_snippets(row[1], positive) for row in rows]
 
         params = {"limit": 0}
-        self._drilldown(params, "kr", "kr")
+        self._drilldown(params, "kr", "kr", limit=0)
         self._drilldown(params, "section", "kind", "kr")
         units, drill = self._select("Units", full_filter(terms, request, ""), **params)
         sections = dict(drill["section"][2:])

@@ -21,10 +21,10 @@ of kind 2 and the sections alone of their kind in their report. All
 carry the report ordinal `rid` and its year and places as fast fields.
 A query with one clause (a term or an OR of terms) and no exclusion is
 answered by Tantivy alone: totals, the page and every facet from its terms
-aggregations (the section facet and a section query over documents of
-kind 2, one per report and kind, so document counts are report counts).
+aggregations (the section facet and a section query over the kind groups,
+one per report and kind, so document counts are report counts).
 A query with several clauses or an exclusion must be satisfied by one
-section on its own, which documents of kind 2 cannot tell: Tantivy returns
+section on its own, which the kind groups cannot tell: Tantivy returns
 the matching report and section ordinals and the facets are counted over
 them with numpy (`facets.ReportTable`). The first page's snippets are cut
 from each report's text stored in the index.
