@@ -148,4 +148,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         )
         if path == "/api/v1/search":
             _export_paths(spec)
+    from search_service.api.analysis_openapi import add_analysis_paths  # it imports this module's helpers
+
+    add_analysis_paths(spec)
     return spec.to_dict()

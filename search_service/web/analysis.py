@@ -1,0 +1,176 @@
+"""Pages of the analyses (issue 14): the coverage grid at /coverage, and the
+significant words under the search page's facets. They load parameters with
+the API's schemas and compute with the same functions as the API
+(api/analysis.py), so a page never says what the API would not."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, render_template, request
+from marshmallow import ValidationError
+
+from search_service.analysis import REQUIRED_PARTS, Coverage, CoverageCell, significant_terms
+from search_service.api.analysis import coverage_for, main_report, reported_years
+from search_service.api.analysis_schemas import COVERAGE_ORDERS, CoverageArgsSchema
+from search_service.api.errors import flatten_messages
+from search_service.errors import BadQuery, SearchServiceError
+from search_service.model import LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchResult
+from search_service.search import parse_query
+from search_service.service import current_index, query_limits
+from search_service.web import links
+from search_service.web.views import _failure, _field_errors, _page_headers
+
+log = logging.getLogger(__name__)
+
+analysis_web = Blueprint("analysis_web", __name__, template_folder="templates")
+analysis_web.after_request(_page_headers)
+
+# The coverage page's parameters, as CoverageArgsSchema reads them.
+COVERAGE_PARAMS: tuple[str, ...] = tuple(f.data_key or name for name, f in CoverageArgsSchema().fields.items())
+# What the form has a box for; the other parameters ride along hidden.
+FORM_PARAMS = ("q", "year_from", "year_to", "level", "province", "city", "county", "order")
+MAX_ROWS = 500  # rows shown on the page; the CSV has them all
+
+STATUS_LABELS = {"on_time": "按时", "late": "逾期", "unknown": "日期不明", "missing": "未见报告"}
+ORDER_LABELS = {"place": "按地区", "unit": "按单位名称", "reports": "报告最多", "-reports": "报告最少"}
+# Short names of the required parts for the note inside a cell; the title
+# attribute gives the full ones (SECTION_LABELS).
+PART_SHORT = {"measures": "举措", "problems": "问题", "leadership": "履职", "plans": "安排"}
+TERMS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class CellView:
+    year: int
+    status: str
+    label: str
+    title: str  # the hover text: report, date, timing, missing parts
+    note: str  # the missing parts, short, shown in the cell
+    href: str  # the main report's page ("" for a gap)
+    more: int  # further reports of the same unit and year
+
+
+@dataclass(frozen=True)
+class RowView:
+    unit: str
+    place: str
+    level: str
+    reports: int
+    cells: list[CellView]
+
+
+def _cell_view(unit: str, cell: CoverageCell) -> CellView:
+    label = STATUS_LABELS[cell.status]
+    main = main_report(cell)
+    if main is None:
+        return CellView(cell.year, "missing", label, f"{unit} {cell.year} 年度：未见报告", "", "", 0)
+    missing = main.missing_parts
+    parts = "缺少：" + "、".join(SECTION_LABELS[p] for p in missing) if missing else "必备部分齐全"
+    published = f"发布 {main.published}" if main.published else "发布日期不明"
+    title = f"{unit} {cell.year} 年度：{label}（{published}，期限 {cell.year + 1}-04-01）；{parts}"
+    if len(cell.reports) > 1:
+        title += f"；共 {len(cell.reports)} 份报告"
+    note = "缺" + "、".join(PART_SHORT[p] for p in missing) if missing else ""
+    return CellView(cell.year, cell.status, label, title, note, f"/reports/{main.report_id}", len(cell.reports) - 1)
+
+
+def _rows(grid: Coverage) -> list[RowView]:
+    out = []
+    for row in grid.rows[:MAX_ROWS]:
+        u = row.unit
+        place = " ".join(dict.fromkeys(p for p in (u.province, u.city, u.county) if p and p != u.unit))
+        out.append(
+            RowView(
+                u.unit,
+                place,
+                LEVEL_LABELS.get(u.level or "", ""),
+                reported_years(row),
+                [_cell_view(u.unit, c) for c in row.cells],
+            )
+        )
+    return out
+
+
+def coverage_pairs() -> links.Pairs:
+    return [(k, v.strip()) for k, v in request.args.items(multi=True) if k in COVERAGE_PARAMS and v.strip()]
+
+
+@analysis_web.get("/coverage")
+def coverage_page() -> Response | tuple[str, int]:
+    pairs = coverage_pairs()
+    order = links.first(pairs, "order", "place")
+    context: dict = {
+        "pairs": pairs,
+        "form": {name: links.first(pairs, name) for name in FORM_PARAMS},
+        "hidden": [(k, v) for k, v in pairs if k not in FORM_PARAMS],
+        "levels": [(level, LEVEL_LABELS[level]) for level in LEVELS],
+        "orders": [
+            (
+                ORDER_LABELS[o],
+                links.href([*((k, v) for k, v in pairs if k != "order"), ("order", o)], "/coverage"),
+                o == order,
+            )
+            for o in COVERAGE_ORDERS
+        ],
+        "csv_href": links.href(pairs, "/api/v1/coverage.csv"),
+        "statuses": STATUS_LABELS,
+        "required": [(p, SECTION_LABELS[p], PART_SHORT[p]) for p in REQUIRED_PARTS],
+        "grid": None,
+        "field_errors": [],
+        "error": None,
+    }
+    try:
+        grid, order = coverage_for(current_index(), links.as_multidict(pairs))
+    except ValidationError as exc:
+        messages = {k: flatten_messages(v) for k, v in exc.normalized_messages().items()}
+        context["field_errors"] = _field_errors(messages, pairs)
+        page = render_template("coverage.html", **context), 400
+        return _failure(
+            page, "bad_request", "invalid parameters: " + "; ".join(f"{k}: {v}" for k, v in messages.items()), messages
+        )
+    except BadQuery as exc:
+        fields = exc.fields or {"q": exc.message}
+        context["field_errors"] = _field_errors(fields, pairs)
+        return _failure((render_template("coverage.html", **context), 400), exc.code, exc.message, fields)
+    except SearchServiceError as exc:
+        context["error"] = exc.message
+        return _failure((render_template("coverage.html", **context), exc.http_status), exc.code, exc.message)
+    context.update(grid=grid, rows=_rows(grid), shown=min(len(grid.rows), MAX_ROWS))
+    return render_template("coverage.html", **context), 200
+
+
+@dataclass(frozen=True)
+class TermLink:
+    term: str
+    in_set: int
+    in_collection: int
+    href: str  # the search with the word added to q (AND)
+
+
+def significant_term_links(result: SearchResult | None, pairs: links.Pairs) -> list[TermLink]:
+    """The words most over-represented in a search's result set, each with
+    the search narrowed by it; words of the query itself are left out (every
+    matching report has them). Empty when they cannot be computed: the list
+    is a help, it never stops the search page."""
+    if result is None or not result.total.reports:
+        return []
+    q = result.request.q
+    try:
+        query_words = [t.norm for t in parse_query(q, query_limits()).positive_terms]
+        found = significant_terms(current_index(), result.request, size=TERMS_SHOWN + len(query_words))
+    except SearchServiceError as exc:
+        log.warning("significant terms for %r: %s", q, exc.message)
+        return []
+    shown = [t for t in found.terms if not any(t.term in w or w in t.term for w in query_words)]
+    return [
+        TermLink(t.term, t.in_set, t.in_collection, links.with_changes(pairs, q=f"{q} {t.term}"))
+        for t in shown[:TERMS_SHOWN]
+    ]
+
+
+@analysis_web.app_context_processor
+def _analysis_helpers() -> dict:
+    """search.html calls significant_term_links(result, pairs) under its facets."""
+    return {"significant_term_links": significant_term_links}
