@@ -10,6 +10,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from search_service.api.schemas import (
+    ChangesArgsSchema,
+    ChangesSchema,
     ErrorSchema,
     ExportArgsSchema,
     HealthSchema,
@@ -83,6 +85,13 @@ _GETS: tuple[tuple[str, str, str, list[dict[str, Any]], tuple[str, ...]], ...] =
         ("Stats", "index statistics", "503"),
     ),
     ("/healthz", "health", "Whether an index is open", [], ("Health", "an index is open", "503")),
+    (
+        "/api/v1/changes",
+        "changes",
+        "Report ids the builds since a time added, changed and removed",
+        _query(ChangesArgsSchema),
+        ("Changes", "the net changes, and the time to ask from next", "400"),
+    ),
 )
 
 
@@ -132,6 +141,7 @@ def openapi_document(version: str) -> dict[str, Any]:
         ("Error", ErrorSchema),
         ("ReportList", ReportListSchema),
         ("Trend", TrendResponseSchema),
+        ("Changes", ChangesSchema),
     ):
         spec.components.schema(name, schema=schema)
     for path, operation_id, summary, parameters, (schema, description, *errors) in _GETS:
@@ -151,4 +161,7 @@ def openapi_document(version: str) -> dict[str, Any]:
     from search_service.api.analysis_openapi import add_analysis_paths  # it imports this module's helpers
 
     add_analysis_paths(spec)
+    from search_service.api.citing import add_citing_paths  # it imports this module's helpers
+
+    add_citing_paths(spec)
     return spec.to_dict()

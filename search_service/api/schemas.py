@@ -11,9 +11,12 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, post_load, validate, validates_schema
 from werkzeug.datastructures import MultiDict
 
+from search_service.citing.changes import parse_time
+from search_service.citing.citation import CITATION_FORMATS
+from search_service.citing.paragraphs import paragraph_number, paragraphs
 from search_service.config import Settings
 from search_service.model import (
     DOC_TYPE_CHOICES,
@@ -172,6 +175,17 @@ class ExportArgsSchema(SearchArgsSchema):
     ignored, the whole result set is written."""
 
 
+class FeedArgsSchema(SearchArgsSchema):
+    """GET /feeds/search.atom: the search's parameters; q may be left out
+    for a feed of every new report under the filters. Sort and paging are
+    ignored: a feed is the newest matching reports."""
+
+    q = fields.String(
+        load_default=None,
+        metadata={"description": SearchArgsSchema._declared_fields["q"].metadata["description"], "pattern": r"\S"},
+    )
+
+
 class TrendArgsSchema(SearchArgsSchema):
     """GET /api/v1/trend parameters: the search's, plus `by`."""
 
@@ -209,6 +223,13 @@ class SectionHitSchema(Schema):
     kind = fields.String()
     heading = fields.String()
     snippets = fields.List(fields.String(), metadata={"description": "HTML-escaped; only <mark> is markup"})
+    paragraphs = fields.List(
+        fields.String(allow_none=True),
+        metadata={
+            "description": "per snippet, the id of the paragraph its first match is in (/reports/<id>#p17); "
+            "null for a match in the heading or title"
+        },
+    )
 
 
 def _report_field(field: dataclasses.Field) -> fields.Field:
@@ -266,11 +287,21 @@ class SearchResponseSchema(Schema):
     facets = fields.Nested(FacetsSchema)
 
 
+class ParagraphSchema(Schema):
+    id = fields.String(metadata={"description": "stable anchor: /reports/<report_id>#p17"})
+    text = fields.String()
+
+
 class SectionSchema(Schema):
     kind = fields.String()
     heading = fields.String()
     subheadings = fields.List(fields.String())
     text = fields.String(attribute="display_text")
+    paragraphs = fields.List(
+        fields.Nested(ParagraphSchema),
+        dump_only=True,
+        metadata={"description": "the section's paragraphs (its non-empty lines) with their stable ids"},
+    )
 
 
 class ReportSchema(ReportFieldsSchema):
@@ -281,6 +312,77 @@ class ReportSchema(ReportFieldsSchema):
     encoding = fields.String(allow_none=True)
     traditional = fields.Boolean()
     sections = fields.List(fields.Nested(SectionSchema))
+
+    @post_dump(pass_original=True)
+    def _paragraphs(self, data: dict[str, Any], report: Any, **kwargs: Any) -> dict[str, Any]:
+        """Each section's paragraphs, numbered across the whole report."""
+        for section in data["sections"]:
+            section["paragraphs"] = []
+        for p in paragraphs(report):
+            section = report.sections[p.section]
+            shown = section.display_text if len(section.display_text) == len(section.text) else section.text
+            data["sections"][p.section]["paragraphs"].append({"id": p.id, "text": shown[p.start : p.end]})
+        return data
+
+
+def _paragraph_ref(ref: str) -> bool:
+    try:
+        paragraph_number(ref)
+    except ValueError:
+        raise ValidationError("must be a paragraph id such as p17, or its number 17") from None
+    return True
+
+
+class CitationArgsSchema(_QueryArgsSchema):
+    """GET /api/v1/reports/<id>/citation parameters."""
+
+    paragraph = fields.String(
+        load_default=None,
+        validate=_paragraph_ref,
+        metadata={
+            "description": "a paragraph id (p17) or number (17); the whole report when absent",
+            "pattern": r"^p?[1-9][0-9]{0,8}$",
+        },
+    )
+    format = fields.String(
+        validate=validate.OneOf(CITATION_FORMATS),
+        load_default="text",
+        metadata={"description": "text: GB/T 7714-2015 (default); bibtex; ris"},
+    )
+    consulted = fields.Date(
+        load_default=None, metadata={"description": "the date consulted (YYYY-MM-DD); today when absent"}
+    )
+
+
+class ChangesArgsSchema(_QueryArgsSchema):
+    """GET /api/v1/changes parameters."""
+
+    since = fields.String(
+        required=True,
+        metadata={"description": "an ISO 8601 time (UTC when without offset), e.g. the `until` of the last answer"},
+    )
+
+    @validates_schema
+    def _since_is_a_time(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "since" in data:
+            try:
+                parse_time(data["since"])
+            except ValueError:
+                raise ValidationError("must be an ISO 8601 time such as 2025-01-31T08:00:00Z", "since") from None
+
+
+class ChangesSchema(Schema):
+    """What the builds after `since` did, folded (citing/changes.py)."""
+
+    added = fields.List(fields.String(), metadata={"description": "report ids now in the index, new since then"})
+    changed = fields.List(
+        fields.String(), metadata={"description": "report ids now in the index whose file held another report"}
+    )
+    removed = fields.List(fields.String(), metadata={"description": "report ids no longer in the index"})
+    until = fields.String(
+        allow_none=True, metadata={"description": "the time of the last build logged: the next call's since"}
+    )
+    complete = fields.Boolean(metadata={"description": "false when the log begins after since (older index)"})
 
 
 class ReportListSchema(Schema):

@@ -80,7 +80,12 @@ def _hit_body(hit: ReportHit) -> dict[str, Any]:
         "score": float(hit.score),
         "mentions": {str(term): int(count) for term, count in hit.mentions.items()},
         "sections": [
-            {"kind": section.kind, "heading": section.heading, "snippets": list(section.snippets)}
+            {
+                "kind": section.kind,
+                "heading": section.heading,
+                "snippets": list(section.snippets),
+                "paragraphs": list(section.paragraphs),
+            }
             for section in hit.sections
         ],
     }

@@ -35,6 +35,14 @@ from search_service.model import display_label
 UNKNOWN_ISSUER = "佚名"
 # 文献类型标识/文献载体标识: an electronic bulletin (EB) online (OL).
 RESOURCE_TYPE = "EB/OL"
+# The formats a citation is given in, with their media types (RIS's is the
+# one reference managers register; BibTeX has no registered one).
+CITATION_MEDIA_TYPES = {
+    "text": "text/plain; charset=utf-8",
+    "bibtex": "application/x-bibtex; charset=utf-8",
+    "ris": "application/x-research-info-systems; charset=utf-8",
+}
+CITATION_FORMATS = tuple(CITATION_MEDIA_TYPES)
 # Labels of the link to this service, on the line after the citation.
 PARAGRAPH_LINK_LABEL = "本段链接："
 REPORT_LINK_LABEL = "本站链接："
