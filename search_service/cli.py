@@ -397,5 +397,8 @@ def serve(host: str, port: int) -> None:
     create_app().run(host=host, port=port)
 
 
+# coverage, follow-through, terms: registered on `main` by importing their module.
+from search_service import cli_analysis  # noqa: E402, F401
+
 if __name__ == "__main__":
     main()
