@@ -3,19 +3,28 @@ searched terms marked and numbered m1, m2 ... in reading order (title, then
 each section's heading and text), so that the page can step from one to the
 next with plain links.
 
-The HTML pieces come from search.snippets.mark_all, which escapes the text
-and adds only <mark> and </mark>; numbering rewrites those two tags and
-nothing else, so report text can never become markup.
+Each paragraph (citing.paragraphs: a non-empty line, numbered across the
+report) is a <span class="para" id="p17"> followed by its 引用 link, the
+whitespace between paragraphs kept as it is, so `/reports/<id>#p17` scrolls
+to the same words after any rebuild.
+
+The HTML pieces escape the text and add only <mark> and </mark> (and the
+paragraphs' spans and links, whose only variable part is a number and the
+report id, escaped); numbering rewrites the two mark tags and nothing else,
+so report text can never become markup.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from search_service.model import SECTION_LABELS, Report
-from search_service.search.snippets import mark_all
+from search_service.citing.paragraphs import line_spans, paragraph_id
+from search_service.model import SECTION_LABELS, Report, Section
+from search_service.search.snippets import mark_all, match_spans
 
 _OPEN = "<mark>"
 _CLOSE = "</mark>"
@@ -82,9 +91,13 @@ def report_view(report: Report, norm_terms: list[str]) -> ReportView:
         else (str(escape(report.label)), numberer.total + 1, 0)
     )
     pieces = []
+    cite = citation_href(report.report_id)
+    first_paragraph = 1
     for section in report.sections:
         heading = numberer.count(mark_all(section.heading, norm_terms))
-        text = numberer.count(mark_all(section.text, norm_terms, display=section.original))
+        marked, count = _paragraphs_html(section, norm_terms, first_paragraph, cite)
+        first_paragraph += count
+        text = numberer.count(marked)
         pieces.append((section, heading, text))
     view = ReportView(title=numberer.number(title[0], title[1]), marks=numberer.total)
     for number, (section, heading, text) in enumerate(pieces):
@@ -104,3 +117,58 @@ def report_view(report: Report, norm_terms: list[str]) -> ReportView:
             )
         )
     return view
+
+
+def citation_href(report_id: str) -> str:
+    """The citation endpoint of a report (GB/T 7714 text): the 引用 link
+    without JavaScript, and what the copy action fetches with it."""
+    return f"/api/v1/reports/{quote(report_id, safe='')}/citation"
+
+
+def _paragraphs_html(section: Section, norm_terms: list[str], first: int, cite: str) -> tuple[str, int]:
+    """A section's text as HTML: each paragraph in its anchored span with
+    its 引用 link, every match marked (a match across a line break is marked
+    in each paragraph it touches); and how many paragraphs it has.
+
+    Matches are found in `text`; the text as written (`original`) is shown
+    when it aligns character for character, as in mark_all."""
+    text = section.text
+    shown = section.original if section.original is not None and len(section.original) == len(text) else text
+    spans = match_spans(text, norm_terms) if norm_terms else []
+    out: list[str] = []
+    cursor = 0
+    next_span = 0
+    paragraphs = line_spans(text)
+    for k, (start, end) in enumerate(paragraphs):
+        pid = paragraph_id(first + k)
+        out.append(html.escape(shown[cursor:start]))
+        marked, next_span = _marked(shown, start, end, spans, next_span)
+        out.append(f'<span class="para" id="{pid}">{marked}</span>')
+        out.append(
+            f'<a class="cite" href="{html.escape(cite)}?paragraph={pid}" data-paragraph="{pid}" '
+            f'aria-label="引用第{first + k}段" title="复制第{first + k}段的引用"></a>'
+        )
+        cursor = end
+    out.append(html.escape(shown[cursor:]))
+    return "".join(out), len(paragraphs)
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]], first: int) -> tuple[str, int]:
+    """text[start:end] escaped, with the parts of spans inside it marked,
+    looking from spans[first] on; and the first span that may reach past
+    end (spans are sorted and disjoint, paragraphs come in order)."""
+    out = []
+    cursor = start
+    i = first
+    while i < len(spans) and spans[i][0] < end:
+        s, e = spans[i]
+        if e > cursor:
+            s, e = max(s, cursor), min(e, end)
+            out.append(html.escape(text[cursor:s]))
+            out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+            cursor = e
+        if spans[i][1] > end:
+            break
+        i += 1
+    out.append(html.escape(text[cursor:end]))
+    return "".join(out), i

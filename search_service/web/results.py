@@ -80,7 +80,10 @@ def _pick_snippets(hit: ReportHit, report_link: str) -> list[ShownSnippet]:
     while len(shown) < SNIPPETS_PER_REPORT and any(len(s.snippets) > depth for s in hit.sections):
         for section in hit.sections:
             if depth < len(section.snippets) and len(shown) < SNIPPETS_PER_REPORT:
+                # The snippet's paragraph, else (a match in the heading) its section.
+                paragraph = section.paragraphs[depth] if depth < len(section.paragraphs) else None
                 anchor = f"#s{section.position}" if section.position is not None else ""
+                anchor = f"#{paragraph}" if paragraph else anchor
                 shown.append(
                     ShownSnippet(
                         label=SECTION_LABELS.get(section.kind, section.kind),

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request, send_file
 from marshmallow import ValidationError
 
+from search_service.analysis.follow_through import adjacent_reports
 from search_service.api.errors import error_response, flatten_messages
 from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
 from search_service.model import DOC_TYPE_CHOICES, LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchRequest, SearchResult
@@ -20,7 +22,7 @@ from search_service.search import OpenIndex, parse_query, run_search
 from search_service.search.trend import trend
 from search_service.service import current_index, query_limits, search_args_schema, settings
 from search_service.web import links
-from search_service.web.report_view import report_view
+from search_service.web.report_view import citation_href, report_view
 from search_service.web.results import (
     facet_views,
     page_count,
@@ -36,7 +38,7 @@ web = Blueprint("web", __name__, template_folder="templates", static_folder="sta
 # Only our own files: no inline script, no resource from elsewhere. Inline
 # SVG is markup, not a resource, and uses presentation attributes, not style.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
@@ -235,6 +237,7 @@ def report_page(report_id: str) -> Response | tuple[str, int]:
         except BadQuery as exc:
             query_problem = exc.fields.get("q", exc.message)
     view = report_view(report, terms)
+    cite = citation_href(report_id)
     return (
         render_template(
             "report.html",
@@ -248,9 +251,30 @@ def report_page(report_id: str) -> Response | tuple[str, int]:
             level_label=LEVEL_LABELS.get(report.level or "", ""),
             # Only a web address is a link: a stored value is never trusted to be one.
             original_url=report.url if (report.url or "").startswith(("http://", "https://")) else "",
+            cite_href=cite,
+            cite_formats=[("BibTeX", f"{cite}?format=bibtex"), ("RIS", f"{cite}?format=ris")],
+            adjacent=_adjacent_links(index, report_id),
         ),
         200,
     )
+
+
+def _adjacent_links(index: OpenIndex, report_id: str) -> list[tuple[str, str, str]]:
+    """(what, label, href) of the same unit's report of the year before (at
+    its plans) and of the year after (at its measures), those that exist."""
+    found = adjacent_reports(index, report_id)
+    out = []
+    for other, kind, what in (
+        (found.previous, "plans", "上一年度报告的下一步安排"),
+        (found.following, "measures", "下一年度报告的举措和成效"),
+    ):
+        if other is None:
+            continue
+        ordinal = index.ordinal(other)
+        kinds = [index.section_head(ordinal, p)[0] for p in range(len(index.units_of(ordinal)))]
+        anchor = f"#s{kinds.index(kind)}" if kind in kinds else ""
+        out.append((what, index.fields_of(ordinal).label, f"/reports/{quote(other, safe='')}{anchor}"))
+    return out
 
 
 @web.get("/reports/<path:report_id>")

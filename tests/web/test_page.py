@@ -397,7 +397,7 @@ def test_report_text_is_escaped_and_only_marks_are_markup(large_client):
     report = large_client.get(f"/reports/{HOSTILE_ID}", query_string={"q": "script 法律顾问"}).get_data(as_text=True)
     tags = set(re.findall(r"<([a-z0-9]+)", report))
     assert "img" not in tags and "i" not in tags and "<b>镇</b>" not in report
-    assert report.count("<script") == 1  # our own page.js, nothing else
+    assert report.count("<script") == 2  # our own page.js and cite.js, nothing else
     assert '<mark id="m1">' in report and "&lt;script&gt;" in report and HOSTILE_TITLE not in report
     doc = lxml.html.fromstring(report)
     shown = "".join(doc.xpath("//h1//text()[not(ancestor::span[@class='mnav'])]"))
