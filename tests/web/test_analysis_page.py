@@ -1,0 +1,122 @@
+"""The coverage page (/coverage) and the significant words under the search
+page's facets, as HTML from the Flask client, over the constructed reports
+of tests/analysis."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import lxml.html
+import pytest
+
+from search_service import create_app
+from search_service.config import Settings
+from tests.analysis import test_coverage as cov
+from tests.analysis import test_significant_terms as st
+from tests.analysis.reports import build, report_text
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    files = {name: report_text(unit, year, published, parts) for name, unit, year, published, parts in cov.REPORTS}
+    index_dir = build(tmp_path_factory.mktemp("page-coverage"), files)
+    return create_app(Settings(index_dir=index_dir, source_dir=index_dir.parent / "src")).test_client()
+
+
+def _tree(response) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def _one(tree: lxml.html.HtmlElement, xpath: str) -> lxml.html.HtmlElement:
+    (found,) = tree.xpath(xpath)
+    return found
+
+
+def _cell(tree: lxml.html.HtmlElement, unit: str, year: int) -> lxml.html.HtmlElement:
+    return _one(tree, f"//table[@id='coverage']/tbody/tr[th/span[@class='unit-name']='{unit}']/td[@data-year='{year}']")
+
+
+def test_coverage_table_colours_cells_by_status(client):
+    response = client.get("/coverage", headers=HTML)
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    tree = _tree(response)
+    got = {
+        row.xpath("string(th/span[@class='unit-name'])"): {
+            int(td.get("data-year")): td.get("data-status") for td in row.xpath("td[@data-year]")
+        }
+        for row in tree.xpath("//table[@id='coverage']/tbody/tr")
+    }
+    assert got == {unit: {y: c[0] for y, c in cells.items()} for unit, cells in cov.EXPECTED_CELLS.items()}
+    for td in tree.xpath("//td[@data-status]"):
+        assert f"cov-{td.get('data-status')}" in td.get("class").split()
+
+
+def test_missing_parts_in_title_and_note(client):
+    tree = _tree(client.get("/coverage", headers=HTML))
+    cell = _cell(tree, "石角镇", 2022)
+    assert "第一责任人履职" in cell.get("title") and "日期不明" in cell.get("title")
+    assert cell.xpath("string(span[@class='note'])") == "缺履职"
+    assert cell.xpath("a/@href")[0].startswith("/reports/")
+    late = _cell(tree, "吉水镇", 2024)
+    assert "2025-04-02" in late.get("title") and "逾期" in late.get("title")
+    totals = {
+        tr.get("data-total"): [int(td.text_content()) for td in tr.xpath("td")[:-1]] for tr in tree.xpath("//tfoot/tr")
+    }
+    assert totals["reporting"] == [cov.EXPECTED_TOTALS[y][1] for y in (2022, 2023, 2024)]
+    assert totals["complete"] == [cov.EXPECTED_TOTALS[y][5] for y in (2022, 2023, 2024)]
+
+
+def test_sort_links_and_csv_link_keep_the_filters(client):
+    tree = _tree(client.get("/coverage?level=township&order=unit", headers=HTML))
+    links = {a.text_content(): a.get("href") for a in tree.xpath("//nav[@class='sort']/a")}
+    assert tree.xpath("string(//nav[@class='sort']/strong)") == "按单位名称"
+    assert parse_qs(urlparse(links["报告最多"]).query) == {"level": ["township"], "order": ["reports"]}
+    csv_href = _one(tree, "//a[@id='csv']").get("href")
+    assert csv_href.startswith("/api/v1/coverage.csv?") and "level=township" in csv_href
+    assert client.get(csv_href).status_code == 200
+    units = [n.text_content() for n in tree.xpath("//table[@id='coverage']/tbody//span[@class='unit-name']")]
+    assert units == sorted(units) and "廉江市" not in units
+    # The form keeps the level chosen.
+    assert tree.xpath("//select[@name='level']/option[@selected]/@value") == ["township"]
+
+
+def test_a_bad_parameter_is_a_page_naming_it(client):
+    response = client.get("/coverage?year_from=abc", headers=HTML)
+    assert response.status_code == 400
+    assert _tree(response).xpath("//div[@class='field-error']/@data-param") == ["year_from"]
+    assert client.get("/coverage?year_from=abc").get_json()["error"]["fields"] == {"year_from": "Not a valid integer."}
+
+
+def test_search_page_links_to_coverage(client):
+    assert _tree(client.get("/", headers=HTML)).xpath("//a[@id='coverage-link']/@href") == ["/coverage"]
+
+
+@pytest.fixture(scope="module")
+def terms_client(tmp_path_factory):
+    files = {}
+    for u, unit in enumerate(st.UNITS):
+        for year in st.YEARS:
+            planted = "、".join(w for w, where in st.PLANTED.items() if (u, year) in where)
+            files[f"{u}-{year}.txt"] = report_text(unit, year, None, {"measures": planted + "。", "plans": "无。"})
+    index_dir = build(tmp_path_factory.mktemp("page-terms"), files)
+    return create_app(Settings(index_dir=index_dir, source_dir=index_dir.parent / "src")).test_client()
+
+
+def test_significant_words_under_the_facets_add_to_the_query(terms_client):
+    tree = _tree(terms_client.get("/?q=八五普法&year=2024", headers=HTML))
+    links = tree.xpath("//aside[@id='facets']//section[@id='terms']//a")
+    # In 2024, 八五普法 (3 reports): 法律明白人 is in all of them, against 4 of 12 in all; the
+    # query's own word is left out.
+    assert [a.text_content() for a in links] == ["法律明白人"]
+    href = links[0].get("href")
+    assert parse_qs(urlparse(href).query) == {"q": ["八五普法 法律明白人"], "year": ["2024"]}
+    narrowed = _tree(terms_client.get(href, headers=HTML))
+    assert narrowed.xpath("string(//*[@id='total'])") == "3"
+
+
+def test_no_word_list_without_results(terms_client):
+    tree = _tree(terms_client.get("/?q=不存在的词语", headers=HTML))
+    assert tree.xpath("//*[@id='terms']") == []
