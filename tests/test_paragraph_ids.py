@@ -1,0 +1,89 @@
+"""Paragraph anchors are stable (issue 15): the same report content gives
+the same paragraph ids whether it was just parsed, rebuilt, or carried over
+by `index update`, and the report page, the report API and the search's
+snippet paragraphs all use the same numbering."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import lxml.html
+
+from search_service import create_app
+from search_service.citing.paragraphs import paragraphs
+from search_service.config import Settings
+from search_service.indexing import build_index, update_index
+from search_service.ingest import parse_file
+from search_service.search import open_index
+from tests.conftest import SAMPLES
+
+BROWSER = {"Accept": "text/html"}
+
+
+def anchors(index_dir: Path) -> dict[str, list[tuple[str, str]]]:
+    """report_id -> [(paragraph id, text)] as the index gives them back."""
+    index = open_index(index_dir)
+    try:
+        found = {}
+        for ordinal in range(index.report_count):
+            report = index.report(ordinal)
+            found[report.report_id] = [(p.id, p.text_in(report)) for p in paragraphs(report)]
+        return found
+    finally:
+        index.close()
+
+
+def page_anchors(source: Path, index_dir: Path, report_id: str) -> list[tuple[str, str]]:
+    client = create_app(Settings(index_dir=index_dir, source_dir=source)).test_client()
+    doc = lxml.html.fromstring(client.get(f"/reports/{report_id}", headers=BROWSER).get_data(as_text=True))
+    return [(span.get("id"), span.text_content()) for span in doc.xpath("//span[@class='para']")]
+
+
+def test_anchors_are_the_same_after_parsing_rebuilding_and_updating(tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(SAMPLES, source)
+    index_dir = tmp_path / "ix"
+    build_index(source, index_dir, jobs=1)
+    built = anchors(index_dir)
+    for path in source.glob("*.txt"):
+        parsed = parse_file(path, source)
+        assert [(p.id, p.text_in(parsed)) for p in paragraphs(parsed)] == built[parsed.report_id]
+
+    build_index(source, index_dir, jobs=1)
+    assert anchors(index_dir) == built
+
+    files = sorted(source.glob("*.txt"))
+    files[0].write_text(files[0].read_text("utf-8") + "\n末尾新增一段。\n", "utf-8")
+    summary = update_index(source, index_dir, jobs=1)
+    assert summary.reused == len(files) - 1
+    updated = anchors(index_dir)
+    kept = set(built) & set(updated)
+    assert len(kept) == len(files) - 1
+    assert all(updated[report_id] == built[report_id] for report_id in kept)
+    (new_id,) = set(updated) - set(built)
+    (old_id,) = set(built) - set(updated)
+    assert updated[new_id][: len(built[old_id])] == built[old_id]  # the paragraphs before the new one keep their ids
+
+
+def test_page_api_and_snippets_share_the_numbering(tmp_path, sample_index):
+    index = open_index(sample_index)
+    report_id = index.records[0]["report_id"]
+    index.close()
+    expected = anchors(sample_index)[report_id]
+    shown = page_anchors(SAMPLES, sample_index, report_id)
+    # The page shows the text as written; ids and words are the same.
+    assert [pid for pid, _ in shown] == [pid for pid, _ in expected]
+    assert [text.replace(" ", "") for _, text in shown] == [text.replace(" ", "") for _, text in expected]
+
+    client = create_app(Settings(index_dir=sample_index, source_dir=SAMPLES)).test_client()
+    body = client.get(f"/api/v1/reports/{report_id}").get_json()
+    assert [(p["id"], p["text"]) for s in body["sections"] for p in s["paragraphs"]] == shown
+
+    doc = lxml.html.fromstring(client.get("/", query_string={"q": "法律顾问"}, headers=BROWSER).get_data(as_text=True))
+    hrefs = doc.xpath("//div[@class='snippet']/a[@class='kind']/@href")
+    assert hrefs and all("#p" in href for href in hrefs)
+    for href in hrefs:
+        path, anchor = href.split("#")
+        page = lxml.html.fromstring(client.get(path, headers=BROWSER).get_data(as_text=True))
+        assert "法律顾问" in page.get_element_by_id(anchor).text_content()
