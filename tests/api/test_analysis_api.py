@@ -342,3 +342,32 @@ def test_coverage_csv_over_gunicorn(coverage_index):
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {r["unit"] for r in rows} == {"吉水镇", "石角镇", "安铺镇"}
     assert {r["level"] for r in rows} == {"township"}
+
+
+def test_readme_analysis_examples_answer(client):
+    """The README's analysis curl examples over the sample index: 200, or for
+    follow-through (the samples have no unit with two years) the 404 envelope."""
+    import re
+    import shlex
+
+    from search_service.config import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("## Who reported") : readme.index("## Rebuilding from cron")]
+    urls = [
+        next(w for w in shlex.split(line) if w.startswith("http://127.0.0.1:8000"))
+        for block in re.findall(r"```sh\n(.*?)```", part, flags=re.S)
+        for line in block.splitlines()
+        if line.startswith("curl ")
+    ]
+    assert {re.sub(r"\?.*", "", u.removeprefix("http://127.0.0.1:8000")) for u in urls} == {
+        "/api/v1/coverage",
+        "/api/v1/coverage.csv",
+        "/api/v1/follow-through",
+        "/api/v1/terms",
+        "/api/v1/terms.csv",
+    }
+    for url in urls:
+        response = client.get(url.removeprefix("http://127.0.0.1:8000"))
+        expected = 404 if "follow-through" in url else 200
+        assert response.status_code == expected, (url, response.get_data(as_text=True)[:300])
