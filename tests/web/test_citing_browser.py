@@ -65,9 +65,14 @@ def test_snippet_link_lands_on_its_paragraph_and_cite_copies_it(browser: Browser
     cite.click()
     expect(cite).to_have_class("cite done")
     copied = clipboard(page)
+    today = page.evaluate(
+        "(() => { const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0')"
+        " + '-' + String(d.getDate()).padStart(2, '0'); })()"
+    )
     expected = requests.get(
-        f"{live_server}/api/v1/reports/{report_id}/citation", params={"paragraph": pid}, timeout=10
+        f"{live_server}/api/v1/reports/{report_id}/citation", params={"paragraph": pid, "consulted": today}, timeout=10
     ).text.rstrip()
+    assert f"[{today}]" in copied
     assert copied == expected
     assert copied.endswith(f"/reports/{report_id}#{pid}.") or copied.endswith(f"/reports/{report_id}#{pid}")
     assert "[EB/OL]" in copied

@@ -52,7 +52,12 @@
         target.classList.add("cited");
       }
     }
-    fetch(link.href, { headers: { Accept: "text/plain" } })
+    // The date consulted is the reader's today; it is in the URL, so that a
+    // citation cached on another day is not reused.
+    var now = new Date();
+    var today = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" + ("0" + now.getDate()).slice(-2);
+    var url = link.href + (link.href.indexOf("?") < 0 ? "?" : "&") + "consulted=" + today;
+    fetch(url, { headers: { Accept: "text/plain" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.text();
