@@ -176,6 +176,8 @@ _SPACED_LABEL = re.compile(
 
 def close_spaced_labels(line: str) -> str:
     """索 引 号：… -> 索引号：… (spaces already collapsed to one ASCII space)."""
+    if not _has_label_end(line):
+        return line
     return _SPACED_LABEL.sub(lambda match: match.group().replace(" ", ""), line)
 
 
@@ -184,10 +186,20 @@ def strip_artefacts(line: str) -> str:
     return ARTEFACTS.sub("", line)
 
 
+def _has_label_end(line: str) -> bool:
+    """Whether `line` has a character that ends a label (：, :, ], 】): every
+    labelled pattern here needs one, and most report lines have none, so this
+    test spares them the label alternations (a third of cleaning's time)."""
+    return "：" in line or ":" in line or "】" in line or "]" in line
+
+
 def meta_fields(line: str) -> list[tuple[str, str]] | None:
     """The (label, value) pairs of a page-metadata line, or None when the line
     is not one. A metadata line starts with a label and has no full stop, so
     a report sentence that mentions 发布 or 日期 is never taken for one."""
+    # Both shapes need a label's end (a timestamp its ASCII colon) and no 。.
+    if "。" in line or not _has_label_end(line):
+        return None
     body = " ".join(_LEADING_SEPARATORS.sub("", line).split())
     if DATE_TIME_LINE.fullmatch(body.strip()):
         return [(DATE_TIME_LABEL, body.strip())]
@@ -220,6 +232,8 @@ def split_trailing_meta(line: str) -> tuple[str, str] | None:
     """A title with the page's metadata on its own line (某镇2023年…报告
     发布时间：2024-01-10 来源：某镇) -> (title, metadata); None for any
     other line."""
+    if "：" not in line and ":" not in line and "】" not in line:
+        return None
     if meta_fields(line) is not None:
         return None
     for match in _TRAILING_META.finditer(line):
@@ -257,6 +271,9 @@ _CRUMB_YEAR = re.compile(r"(?:19|20)\d\d|[〇○零一二三四五六七八九]{
 def crumb_title(line: str) -> str | None:
     """The last step of a breadcrumb line, when it is long enough to be the
     page's title rather than a section's name."""
+    # Both breadcrumb shapes name 位置 or 首页.
+    if "位置" not in line and "首页" not in line:
+        return None
     stripped = line.strip()
     if not any(pattern.fullmatch(stripped) for pattern in CHROME_LINES[:2]):
         return None

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from search_service.ingest.chrome import (
+    ARTEFACTS,
     capture_meta,
     close_spaced_labels,
     is_chrome,
@@ -47,9 +48,16 @@ def clean_text(text: str) -> Cleaned:
     read from the chrome. Characters are kept as written: traditional stays
     traditional, full-width stays full-width."""
     raw_lines = _split_metadata_off(text.split("\n"))
-    texts = [normalise_line(line) for line in raw_lines]
+    # A text without artefacts has none in any of its lines: most texts skip
+    # removing them line by line.
+    if ARTEFACTS.search(text) is None:
+        texts = [_normalise_spaces(line) for line in raw_lines]
+        stripped = raw_lines
+    else:
+        stripped = [strip_artefacts(line) for line in raw_lines]
+        texts = [_normalise_spaces(line) for line in stripped]
     meta = capture_meta(texts)
-    lines = _drop_chrome(raw_lines, texts)
+    lines = _drop_chrome(stripped, texts)
     return Cleaned("\n".join(rejoin(lines)), meta)
 
 
@@ -64,7 +72,15 @@ def _split_metadata_off(lines: list[str]) -> list[str]:
 
 def normalise_line(line: str) -> str:
     """One line with artefacts removed, spaces collapsed and trimmed."""
-    text = _SPACES.sub(" ", strip_artefacts(line)).strip()
+    return _normalise_spaces(strip_artefacts(line))
+
+
+def _normalise_spaces(line: str) -> str:
+    """normalise_line of a line without artefacts."""
+    text = _SPACES.sub(" ", line).strip()
+    # The space rules below change only lines with a space (most have none).
+    if " " not in text:
+        return close_spaced_labels(text)
     text = _SPACE_AT_PUNCTUATION.sub(r"\1", text)
     text = close_spaced_labels(text)
     if _LETTER_SPACED.fullmatch(text):
@@ -72,20 +88,21 @@ def normalise_line(line: str) -> str:
     return text
 
 
-def _drop_chrome(raw_lines: list[str], texts: list[str]) -> list[Line]:
+def _drop_chrome(stripped_lines: list[str], texts: list[str]) -> list[Line]:
     """Lines worth keeping, each knowing the breaks before it. A removed
     chrome line is a hard break (the title above a 发布日期 line is not
     continued by the article below it); a removed page mark is not (a
-    sentence runs on across a page)."""
+    sentence runs on across a page). `stripped_lines` are the raw lines
+    without their artefacts."""
     lines: list[Line] = []
     blanks = 0
-    for raw, text in zip(raw_lines, texts, strict=True):
+    for raw, text in zip(stripped_lines, texts, strict=True):
         if not text:
             blanks += 1
         elif is_chrome(text):
             blanks += 2
         elif not is_page_mark(text):
-            indented = _INDENT.match(strip_artefacts(raw)) is not None
+            indented = _INDENT.match(raw) is not None
             lines.append(Line(text, indented=indented, blanks_before=blanks))
             blanks = 0
     return lines
