@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".html", ".htm", ".docx", ".pdf"})
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has_chinese(text: str, at_least: int) -> bool:
+    """Whether `text` has `at_least` Chinese characters. It stops counting
+    there: counting a whole report's (findall) was a tenth of parsing's time."""
+    return sum(1 for _ in islice(_CHINESE.finditer(text), max(at_least, 0))) >= at_least
 
 
 @dataclass

@@ -20,7 +20,7 @@ import re
 
 from search_service.errors import UnreadableFile
 from search_service.ingest.classify import classify, is_template
-from search_service.ingest.document import RawDocument
+from search_service.ingest.document import RawDocument, has_chinese
 from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name
 from search_service.ingest.gazetteer import gazetteer
 from search_service.ingest.places import Places, find_names, find_places
@@ -34,7 +34,6 @@ from search_service.text import normalize, to_simplified
 
 log = logging.getLogger(__name__)
 
-_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # A text with fewer Chinese characters than this has no Chinese text to index.
 MIN_CHINESE = 1
 
@@ -199,7 +198,7 @@ def parse_document(document: RawDocument) -> Report:
     rule-of-law report gets doc_type "other".
 
     Raises UnreadableFile when the text has no Chinese text at all."""
-    if len(_CHINESE.findall(document.text)) < MIN_CHINESE:
+    if not has_chinese(document.text, MIN_CHINESE):
         raise UnreadableFile(document.source, "no Chinese text")
     paragraphs, traditional = to_paragraphs(document.text)
     paragraphs = _unglue_title(paragraphs)

@@ -36,7 +36,6 @@ binary, undecodable, corrupt, encrypted, or without Chinese text.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +43,7 @@ from search_service.errors import UnreadableFile
 from search_service.ingest.budget import Deadline
 from search_service.ingest.cleaning import clean_text
 from search_service.ingest.decoding import decode_bytes
-from search_service.ingest.document import SUPPORTED_SUFFIXES, RawDocument
+from search_service.ingest.document import SUPPORTED_SUFFIXES, RawDocument, has_chinese
 from search_service.ingest.docx_text import extract_docx
 from search_service.ingest.html_text import extract_html
 from search_service.ingest.pdf_text import extract_pdf
@@ -62,7 +61,6 @@ MAX_BINARY_FILE_BYTES = 100 * MEGABYTE
 MAX_TEXT_CHARS = 20 * MEGABYTE
 # A report has thousands of Chinese characters; fewer than this is not one.
 MIN_CHINESE_CHARS = 20
-_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 
 
@@ -84,7 +82,7 @@ def read_document(path: Path, source: str, deadline: Deadline | None = None) -> 
         if deadline is not None:
             deadline.check()
         cleaned = clean_text(extracted.text)
-        if len(_CHINESE.findall(cleaned.text)) < MIN_CHINESE_CHARS:
+        if not has_chinese(cleaned.text, MIN_CHINESE_CHARS):
             raise Unreadable("no Chinese text" if cleaned.text.strip() else "no text")
     except Unreadable as exc:
         log.info("%s: unreadable: %s", source, exc.reason)
