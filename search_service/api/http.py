@@ -1,5 +1,6 @@
 """HTTP concerns shared by every endpoint: request size limits (413), CORS
-for GET, cache validators tied to the index generation, compression."""
+for GET, one index generation per request and cache validators tied to it,
+compression."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from search_service.config import Settings
 from search_service.errors import SearchServiceError
-from search_service.service import current_index
+from search_service.service import current_index, settle_collector, unpin_index
 
 _CACHEABLE_PREFIXES = ("/api/", "/healthz")
 
@@ -33,6 +34,8 @@ def install(app: Flask, settings: Settings) -> None:
     )
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])
     app.config.setdefault("COMPRESS_STREAMS", True)
+    app.teardown_request(unpin_index)
+    app.after_request(settle_collector)  # registered first: runs last, on the final response
 
     @app.before_request
     def _limit_size() -> None:
@@ -56,7 +59,9 @@ def install(app: Flask, settings: Settings) -> None:
     @app.after_request
     def _validators(response: Response) -> Response:
         """ETag and Last-Modified from the index generation: an answer can
-        only change when the index does."""
+        only change when the index does. current_index() is the generation
+        the view read (pinned to the request), not whatever CURRENT names by
+        now, so a body is never tagged with the generation after it."""
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if (
