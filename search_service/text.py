@@ -273,15 +273,28 @@ def _jieba_tokenizer():
     return tok
 
 
+@lru_cache(maxsize=1)
+def _built_segmenter():
+    from search_service.segmenter import Segmenter
+
+    return Segmenter(_jieba_tokenizer())
+
+
+def _segmenter():
+    with _jieba_lock:  # built once, not by two threads at a time
+        return _built_segmenter()
+
+
 def words(text: str) -> Iterator[tuple[str, int, int]]:
     """Jieba words of the normalised text: (word, start, end) in normalised
     offsets; punctuation dropped, digits and Latin kept, one-character words
     kept. Used identically for indexing and for queries (whose text is made
-    simplified first, as ingestion does for reports)."""
+    simplified first, as ingestion does for reports). The words are jieba's
+    `tokenize(norm, HMM=False)`, cut by `segmenter.Segmenter`."""
     norm = normalize(text)
-    tok = _jieba_tokenizer()
-    with _jieba_lock:
-        pieces = list(tok.tokenize(norm, HMM=False))
-    for word, start, end in pieces:
+    start = 0
+    for word in _segmenter().cut(norm):
+        end = start + len(word)
         if _WORD_RE.search(word):
             yield word, start, end
+        start = end
