@@ -13,16 +13,18 @@ from search_service.config import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 API_PART = README[README.index("## HTTP API") : README.index("## Command line")]
+# Citations, feeds and changes: their curl examples answer 200 as well.
+CITE_PART = README[README.index("## Cite a paragraph") : README.index("## Rebuilding from cron")]
 ORIGIN = "http://127.0.0.1:8000"
 
 
-def _blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", API_PART, flags=re.S)
+def _blocks(language: str, part: str = API_PART) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", part, flags=re.S)
 
 
 CURL_URLS = [
     next(word for word in shlex.split(line) if word.startswith(ORIGIN))
-    for block in _blocks("sh")
+    for block in _blocks("sh") + _blocks("sh", CITE_PART)
     for line in block.splitlines()
     if line.startswith("curl ")
 ]
@@ -36,6 +38,8 @@ def test_the_readme_documents_every_endpoint():
     for path in ("/api/v1/reports", "/api/v1/stats", "/healthz", "/api/v1/openapi.json"):
         assert path in documented
     assert any(p.startswith("/api/v1/reports/") for p in documented)
+    assert {"/feeds/search.atom", "/api/v1/changes"} <= documented
+    assert any(p.endswith("/citation") for p in documented)
     assert len(PYTHON_EXAMPLES) >= 5
 
 

@@ -353,7 +353,7 @@ def test_readme_analysis_examples_answer(client):
     from search_service.config import PROJECT_ROOT
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    part = readme[readme.index("## Who reported") : readme.index("## Rebuilding from cron")]
+    part = readme[readme.index("## Who reported") : readme.index("## Cite a paragraph")]
     urls = [
         next(w for w in shlex.split(line) if w.startswith("http://127.0.0.1:8000"))
         for block in re.findall(r"```sh\n(.*?)```", part, flags=re.S)
