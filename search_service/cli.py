@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from search_service.api.schemas import SearchArgsSchema
 from search_service.config import Settings
 from search_service.errors import BadQuery, BadSetting, IndexLocked, SearchServiceError, UnreadableFile
 
@@ -320,49 +321,60 @@ _PARSE_FIELDS = (
 # ------------------------------------------------------------------- search
 
 
-def _search_options(func: Callable) -> Callable:
-    """One option per search parameter, read from the API's schema (the one
-    definition of them): --year, --level, --doc-type, --facet-size…"""
+def _schema_options(schema_cls: type, skip: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+    """One option per parameter of an API schema (the one definition of
+    them), named by its query-string key (--year, --doc-type, --year-from,
+    --from…); lists are repeatable; q is --query. Keys in `skip` are left
+    to the command (its arguments)."""
     from marshmallow import fields
 
-    from search_service.api.schemas import SearchArgsSchema
+    def decorate(func: Callable) -> Callable:
+        for name, field in reversed(list(schema_cls().fields.items())):
+            key = field.data_key or name
+            if key in skip:
+                continue
+            option = "--query" if key == "q" else "--" + key.replace("_", "-")
+            description = (field.metadata or {}).get("description", "")
+            if isinstance(field, fields.List):
+                func = click.option(option, key, multiple=True, help=f"{description} (repeatable)".strip())(func)
+            else:
+                func = click.option(option, key, default=None, help=description or None)(func)
+        return func
 
-    for name, field in reversed(list(SearchArgsSchema._declared_fields.items())):
-        if name == "q":
-            continue
-        option = "--" + name.replace("_", "-")
-        description = (field.metadata or {}).get("description", "")
-        if isinstance(field, fields.List):
-            func = click.option(option, name, multiple=True, help=f"{description} (repeatable)".strip())(func)
-        else:
-            func = click.option(option, name, default=None, help=description or None)(func)
-    return func
+    return decorate
 
 
-@main.command("search")
-@click.argument("query")
-@_search_options
-@_index_option
-@click.option("--json", "as_json", is_flag=True, help="the API's JSON answer on stdout")
-def search(query: str, index_dir: Path | None, as_json: bool, **params: Any) -> None:
-    """The same search as GET /api/v1/search, printed."""
+def _load_options(schema: Any, params: dict[str, Any]) -> Any:
+    """The options as the API's query string would give them, loaded by its
+    schema; invalid ones are a usage error naming each."""
     from marshmallow import ValidationError
 
     from search_service.api.errors import flatten_messages
-    from search_service.api.schemas import SearchResponseSchema, search_args_schema
-    from search_service.search import QueryLimits, open_index, run_search
 
-    settings = _settings().with_overrides(index_dir=index_dir)
-    args: dict[str, Any] = {"q": query}
+    args: dict[str, Any] = {}
     for key, value in params.items():
         if value is None or value == ():
             continue
         args[key] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
     try:
-        request = search_args_schema(settings).load_args(args)
+        return schema.load_args(args)
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {flatten_messages(v)}" for k, v in exc.normalized_messages().items())
         _fail(f"invalid parameters: {problems}", EXIT_USAGE)
+
+
+@main.command("search")
+@click.argument("query")
+@_schema_options(SearchArgsSchema, skip=("q",))
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="the API's JSON answer on stdout")
+def search(query: str, index_dir: Path | None, as_json: bool, **params: Any) -> None:
+    """The same search as GET /api/v1/search, printed."""
+    from search_service.api.schemas import SearchResponseSchema, search_args_schema
+    from search_service.search import QueryLimits, open_index, run_search
+
+    settings = _settings().with_overrides(index_dir=index_dir)
+    request = _load_options(search_args_schema(settings), {"q": query, **params})
     with _errors_to_exit_codes():
         result = run_search(open_index(settings.index_dir), request, QueryLimits.from_settings(settings))
     body = SearchResponseSchema().dump(result)

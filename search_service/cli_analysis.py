@@ -1,62 +1,31 @@
 """The analysis commands of search-service (issue 14): `coverage`,
 `follow-through` and `terms`. Each prints the API's JSON body with --json and
-a readable table otherwise; options come from the API's schemas, as the
-`search` command's do. cli.py imports this module to register them."""
+a readable table otherwise; options come from the API's schemas through
+cli._schema_options and are loaded by cli._load_options, as the `search`
+command's are. cli.py imports this module to register them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
-from marshmallow import fields
 
 from search_service.api.analysis_schemas import (
-    AnalysisArgsSchema,
     CoverageArgsSchema,
     FollowThroughArgsSchema,
     TermsArgsSchema,
+    analysis_args_schema,
 )
-from search_service.cli import EXIT_USAGE, _emit_json, _errors_to_exit_codes, _fail, _index_option, _settings, main
-
-
-def _schema_options(schema_cls: type, skip: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
-    """One option per parameter of schema_cls, named by its query-string key
-    (--year-from, --level, --order, --from…); lists are repeatable; q is --query."""
-
-    def decorate(func: Callable) -> Callable:
-        for name, field in reversed(list(schema_cls().fields.items())):
-            key = field.data_key or name
-            if key in skip:
-                continue
-            option = "--query" if key == "q" else "--" + key.replace("_", "-")
-            description = (field.metadata or {}).get("description", "")
-            if isinstance(field, fields.List):
-                func = click.option(option, key, multiple=True, help=f"{description} (repeatable)".strip())(func)
-            else:
-                func = click.option(option, key, default=None, help=description or None)(func)
-        return func
-
-    return decorate
-
-
-def _load(schema: Any, params: dict[str, Any]) -> Any:
-    """The options as the API's query string would give them, loaded by its schema."""
-    from marshmallow import ValidationError
-
-    from search_service.api.errors import flatten_messages
-
-    args: dict[str, Any] = {}
-    for key, value in params.items():
-        if value is None or value == ():
-            continue
-        args[key] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
-    try:
-        return schema.load_args(args)
-    except ValidationError as exc:
-        problems = "; ".join(f"{k}: {flatten_messages(v)}" for k, v in exc.normalized_messages().items())
-        _fail(f"invalid parameters: {problems}", EXIT_USAGE)
+from search_service.cli import (
+    _emit_json,
+    _errors_to_exit_codes,
+    _index_option,
+    _load_options,
+    _schema_options,
+    _settings,
+    main,
+)
 
 
 def _open(index_dir: Path | None) -> Any:
@@ -65,12 +34,6 @@ def _open(index_dir: Path | None) -> Any:
     settings = _settings().with_overrides(index_dir=index_dir)
     with _errors_to_exit_codes():
         return settings, open_index(settings.index_dir)
-
-
-def _analysis_schema(settings: Any, cls: type[AnalysisArgsSchema]) -> AnalysisArgsSchema:
-    from search_service.api.analysis_schemas import analysis_args_schema
-
-    return analysis_args_schema(settings, cls)
 
 
 _STATUS_MARKS = {"on_time": "ok", "late": "late", "unknown": "?", "missing": "-"}
@@ -87,7 +50,7 @@ def coverage_command(index_dir: Path | None, as_json: bool, **params: Any) -> No
     from search_service.api.analysis import coverage_body, ordered
 
     settings, opened = _open(index_dir)
-    search_request, order = _load(_analysis_schema(settings, CoverageArgsSchema), params)
+    search_request, order = _load_options(analysis_args_schema(settings, CoverageArgsSchema), params)
     with _errors_to_exit_codes():
         body = coverage_body(ordered(coverage(opened, search_request), order), order)
     if as_json:
@@ -134,7 +97,7 @@ def follow_through_command(unit: str, year: str, index_dir: Path | None, as_json
     from search_service.api.analysis import follow_through_body
 
     _, opened = _open(index_dir)
-    args = _load(FollowThroughArgsSchema(), {"unit": unit, "year": year, **params})
+    args = _load_options(FollowThroughArgsSchema(), {"unit": unit, "year": year, **params})
     with _errors_to_exit_codes():
         body = follow_through_body(follow_through(opened, **args))
     if as_json:
@@ -165,7 +128,7 @@ def terms_command(index_dir: Path | None, as_json: bool, **params: Any) -> None:
     from search_service.api.analysis import terms_body
 
     settings, opened = _open(index_dir)
-    search_request, size, years = _load(_analysis_schema(settings, TermsArgsSchema), params)
+    search_request, size, years = _load_options(analysis_args_schema(settings, TermsArgsSchema), params)
     with _errors_to_exit_codes():
         body = terms_body(significant_terms(opened, search_request, size=size, by_year=years))
     if as_json:
