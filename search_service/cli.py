@@ -349,7 +349,7 @@ def _load_options(schema: Any, params: dict[str, Any]) -> Any:
     schema; invalid ones are a usage error naming each."""
     from marshmallow import ValidationError
 
-    from search_service.api.errors import flatten_messages
+    from search_service.api.errors import invalid_parameters
 
     args: dict[str, Any] = {}
     for key, value in params.items():
@@ -359,8 +359,7 @@ def _load_options(schema: Any, params: dict[str, Any]) -> Any:
     try:
         return schema.load_args(args)
     except ValidationError as exc:
-        problems = "; ".join(f"{k}: {flatten_messages(v)}" for k, v in exc.normalized_messages().items())
-        _fail(f"invalid parameters: {problems}", EXIT_USAGE)
+        _fail(invalid_parameters(exc)[0], EXIT_USAGE)
 
 
 @main.command("search")

@@ -34,9 +34,15 @@ def error_response(status: int, code: str, message: str, fields: dict[str, str] 
     return response
 
 
-def validation_error(exc: ValidationError) -> Response:
+def invalid_parameters(exc: ValidationError) -> tuple[str, dict[str, str]]:
+    """The envelope's message and fields for bad parameters, as the API, the
+    pages and the CLI all word them: "invalid parameters: year: …; level: …"."""
     fields = {name: flatten_messages(msgs) for name, msgs in exc.normalized_messages().items()}
-    message = "invalid parameters: " + "; ".join(f"{name}: {msg}" for name, msg in fields.items())
+    return "invalid parameters: " + "; ".join(f"{name}: {msg}" for name, msg in fields.items()), fields
+
+
+def validation_error(exc: ValidationError) -> Response:
+    message, fields = invalid_parameters(exc)
     return error_response(400, "bad_request", message, fields)
 
 

@@ -14,13 +14,12 @@ from marshmallow import ValidationError
 from search_service.analysis import REQUIRED_PARTS, Coverage, CoverageCell, significant_terms
 from search_service.api.analysis import coverage_for, main_report, reported_years
 from search_service.api.analysis_schemas import COVERAGE_ORDERS, CoverageArgsSchema
-from search_service.api.errors import flatten_messages
-from search_service.errors import BadQuery, SearchServiceError
+from search_service.errors import SearchServiceError
 from search_service.model import LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchResult
 from search_service.search import parse_query
 from search_service.service import current_index, query_limits
 from search_service.web import links
-from search_service.web.views import _failure, _field_errors, _page_headers
+from search_service.web.views import _page_headers, error_page
 
 log = logging.getLogger(__name__)
 
@@ -123,20 +122,8 @@ def coverage_page() -> Response | tuple[str, int]:
     }
     try:
         grid, order = coverage_for(current_index(), links.as_multidict(pairs))
-    except ValidationError as exc:
-        messages = {k: flatten_messages(v) for k, v in exc.normalized_messages().items()}
-        context["field_errors"] = _field_errors(messages, pairs)
-        page = render_template("coverage.html", **context), 400
-        return _failure(
-            page, "bad_request", "invalid parameters: " + "; ".join(f"{k}: {v}" for k, v in messages.items()), messages
-        )
-    except BadQuery as exc:
-        fields = exc.fields or {"q": exc.message}
-        context["field_errors"] = _field_errors(fields, pairs)
-        return _failure((render_template("coverage.html", **context), 400), exc.code, exc.message, fields)
-    except SearchServiceError as exc:
-        context["error"] = exc.message
-        return _failure((render_template("coverage.html", **context), exc.http_status), exc.code, exc.message)
+    except (ValidationError, SearchServiceError) as exc:
+        return error_page("coverage.html", context, pairs, exc)
     context.update(grid=grid, rows=_rows(grid), shown=min(len(grid.rows), MAX_ROWS))
     return render_template("coverage.html", **context), 200
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, render_template, request, send_file
 from marshmallow import ValidationError
 
 from search_service.analysis.follow_through import adjacent_reports
-from search_service.api.errors import error_response, flatten_messages
+from search_service.api.errors import error_response, invalid_parameters
 from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
 from search_service.model import DOC_TYPE_CHOICES, LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchRequest, SearchResult
 from search_service.search import OpenIndex, parse_query, run_search
@@ -128,8 +128,7 @@ def search_page() -> Response | tuple[str, int]:
         index = current_index()
         context["years"] = index.all_years
     except SearchServiceError as exc:
-        context["error"] = exc.message
-        return _failure((render_template("search.html", **context), exc.http_status), exc.code, exc.message)
+        return error_page("search.html", context, pairs, exc)
     if not q:
         context["stats"] = index.meta
         context["examples"] = [(text, links.href(params.items())) for text, params in EXAMPLES]
@@ -140,20 +139,8 @@ def search_page() -> Response | tuple[str, int]:
             # The page lists facet values itself (8 shown, more behind 更多).
             search_request = replace(search_request, facet_size=0)
         result = run_search(index, search_request, query_limits())
-    except ValidationError as exc:
-        messages = {k: flatten_messages(v) for k, v in exc.normalized_messages().items()}
-        context["field_errors"] = _field_errors(messages, pairs)
-        page = render_template("search.html", **context), 400
-        return _failure(
-            page, "bad_request", "invalid parameters: " + "; ".join(f"{k}: {v}" for k, v in messages.items()), messages
-        )
-    except BadQuery as exc:
-        context["field_errors"] = _field_errors(exc.fields or {"q": exc.message}, pairs)
-        page = render_template("search.html", **context), 400
-        return _failure(page, exc.code, exc.message, exc.fields or {"q": exc.message})
-    except SearchServiceError as exc:
-        context["error"] = exc.message
-        return _failure((render_template("search.html", **context), exc.http_status), exc.code, exc.message)
+    except (ValidationError, SearchServiceError) as exc:
+        return error_page("search.html", context, pairs, exc)
     last = page_count(result.total.reports, search_request.per_page, settings().max_page)
     start = (search_request.page - 1) * search_request.per_page
     context.update(
@@ -206,6 +193,24 @@ def _failure(
     if _wants_html():
         return page
     return error_response(page[1], code, message, fields)
+
+
+def error_page(
+    template: str, context: dict, pairs: links.Pairs, exc: ValidationError | SearchServiceError
+) -> Response | tuple[str, int]:
+    """A form page (search, coverage) that could not answer: bad parameters
+    or a bad query are listed by field under the form (400), any other
+    failure is said once, with its status."""
+    if isinstance(exc, ValidationError):
+        message, fields = invalid_parameters(exc)
+        context["field_errors"] = _field_errors(fields, pairs)
+        return _failure((render_template(template, **context), 400), "bad_request", message, fields)
+    if isinstance(exc, BadQuery):
+        fields = exc.fields or {"q": exc.message}
+        context["field_errors"] = _field_errors(fields, pairs)
+        return _failure((render_template(template, **context), 400), exc.code, exc.message, fields)
+    context["error"] = exc.message
+    return _failure((render_template(template, **context), exc.http_status), exc.code, exc.message)
 
 
 def _not_found(report_id: str, pairs: links.Pairs) -> Response | tuple[str, int]:
