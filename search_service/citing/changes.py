@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from search_service.store import fsync_dir
+
 log = logging.getLogger(__name__)
 
 LOG_NAME = "changes.jsonl"
@@ -73,24 +75,32 @@ def _utc(moment: datetime) -> datetime:
 
 
 @dataclass(frozen=True)
-class BuildChanges:
-    """What one build did. Each map is report_id -> its files (sources):
-    the files it has now for added and changed, the files it had for
-    removed. `first_seen` is the new generation's report_id -> ISO time it
-    entered the index, for every report in it."""
+class LoggedBuild:
+    """What one build did, as its line in the log keeps it. Each map is
+    report_id -> its files (sources): the files it has now for added and
+    changed, the files it had for removed. `previous_reports` is the number
+    of reports in the index the build started from."""
 
     built_at: datetime
+    previous_reports: int
     added: dict[str, list[str]]
     changed: dict[str, list[str]]
     removed: dict[str, list[str]]
     new_sources: list[str]
     gone_sources: list[str]
-    first_seen: dict[str, str]
-    previous_reports: int = 0
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
+class BuildChanges(LoggedBuild):
+    """A build's log line and `first_seen`: the new generation's report_id ->
+    ISO time it entered the index, for every report in it (kept with the
+    generation, not in the log)."""
+
+    first_seen: dict[str, str]
 
 
 def _sources_by_id(generation: Mapping[str, str]) -> dict[str, list[str]]:
@@ -170,26 +180,7 @@ def append_build(log_path: Path, changes: BuildChanges) -> None:
     finally:
         os.close(fd)
     if created:
-        _fsync_folder(log_path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-@dataclass(frozen=True)
-class LoggedBuild:
-    time: datetime
-    previous_reports: int
-    added: dict[str, list[str]]
-    changed: dict[str, list[str]]
-    removed: dict[str, list[str]]
-    new_sources: list[str]
-    gone_sources: list[str]
+        fsync_dir(log_path.parent)
 
 
 def read_log(log_path: Path) -> list[LoggedBuild]:
@@ -209,7 +200,7 @@ def read_log(log_path: Path) -> list[LoggedBuild]:
                 continue
             builds.append(
                 LoggedBuild(
-                    time=parse_time(rec["time"]),
+                    built_at=parse_time(rec["time"]),
                     previous_reports=int(rec.get("previous_reports", 0)),
                     added=rec["added"],
                     changed=rec["changed"],
@@ -247,8 +238,8 @@ def changes_since(log_path: Path, since: datetime) -> Changes:
 def fold(builds: list[LoggedBuild], since: datetime) -> Changes:
     """changes_since over builds already read."""
     since = _utc(since)
-    later = [build for build in builds if build.time > since]
-    complete = not builds or builds[0].time <= since or builds[0].previous_reports == 0
+    later = [build for build in builds if build.built_at > since]
+    complete = not builds or builds[0].built_at <= since or builds[0].previous_reports == 0
     source_existed: dict[str, bool] = {}  # a file's state at since, from its first new/gone event
     first_in: dict[str, bool] = {}  # report_id -> present at since (its first event is a removal)
     last_in: dict[str, bool] = {}  # report_id -> present after the last build
@@ -283,6 +274,6 @@ def fold(builds: list[LoggedBuild], since: datetime) -> Changes:
         added=sorted(added),
         changed=sorted(changed),
         removed=sorted(removed),
-        until=builds[-1].time if builds else None,
+        until=builds[-1].built_at if builds else None,
         complete=complete,
     )
