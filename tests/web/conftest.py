@@ -1,19 +1,60 @@
 """Fixtures of the page tests: a larger index made from the sample reports
 (the five samples are too few for a page of 20 results), with one report
-whose own text and title carry markup, to show that report text is escaped."""
+whose own text and title carry markup, to show that report text is escaped;
+and for the browser tests, headless Chromium (one per test module) and pages
+that record script errors and requests leaving the server."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from search_service import create_app
-from search_service.config import Settings
+from search_service.config import PROJECT_ROOT, Settings
 from search_service.indexing import load_reports, write_generation
 from search_service.model import Section
 from search_service.store import current_generation, switch_current
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = PROJECT_ROOT / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def watched_page(browser: Browser, server: str, **options: Any) -> tuple[Page, list[str]]:
+    """A page in a new zh-CN context (options: viewport, java_script_enabled…)
+    and the list its script errors and requests leaving `server` go to."""
+    context = browser.new_context(locale="zh-CN", **options)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    page.on("request", lambda r: None if r.url.startswith(server) else problems.append(f"external: {r.url}"))
+    return page, problems
+
 
 COPIES = 6  # 5 samples x 6 copies = 30 reports
 HOSTILE_ID = "hostile0000000001"

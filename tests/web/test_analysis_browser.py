@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.analysis.reports import build, report_text
 from tests.conftest import start_gunicorn, stop
-from tests.web.test_browser import ARGS, CHROMIUM, DESKTOP, PHONE, SHOTS
+from tests.web.conftest import DESKTOP, PHONE, SHOTS, watched_page
 
 UNITS = ("吉水镇", "石角镇", "安铺镇", "横山镇")
 YEARS = tuple(range(2019, 2025))
@@ -50,26 +50,9 @@ def server(tmp_path_factory) -> Iterator[str]:
         stop(proc)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def _page(browser: Browser, server: str, **options) -> tuple[Page, list[str]]:
-    context = browser.new_context(locale="zh-CN", **options)
-    pg = context.new_page()
-    problems: list[str] = []
-    pg.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-    pg.on("request", lambda r: None if r.url.startswith(server) else problems.append(f"external: {r.url}"))
-    return pg, problems
-
-
 @pytest.fixture()
 def page(browser: Browser, server: str) -> Iterator[Page]:
-    pg, problems = _page(browser, server, viewport=DESKTOP)
+    pg, problems = watched_page(browser, server, viewport=DESKTOP)
     yield pg
     pg.context.close()
     assert problems == []
@@ -101,7 +84,7 @@ def test_coverage_colours_title_sort_and_csv(page: Page, server: str):
 
 
 def test_coverage_at_phone_width(browser: Browser, server: str):
-    pg, problems = _page(browser, server, viewport=PHONE, is_mobile=True, has_touch=True)
+    pg, problems = watched_page(browser, server, viewport=PHONE, is_mobile=True, has_touch=True)
     pg.goto(server + "/coverage")
     assert pg.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the page itself does not scroll
     wrap = pg.locator(".grid-wrap")

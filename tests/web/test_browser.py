@@ -5,53 +5,26 @@ JavaScript. Screenshots go to screenshots/ (git-ignored) for a reviewer."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from search_service.config import PROJECT_ROOT
+from tests.web.conftest import DESKTOP, PHONE, SHOTS, watched_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = PROJECT_ROOT / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 ATTACKS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
     """A desktop page that fails the test on any request leaving the server
     and on any script error or dialog."""
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    pg = context.new_page()
-    problems: list[str] = []
-    pg.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    pg, problems = watched_page(browser, live_server, viewport=DESKTOP)
     pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    pg.on("request", lambda r: None if r.url.startswith(live_server) else problems.append(f"external: {r.url}"))
     yield pg
-    context.close()
+    pg.context.close()
     assert problems == []
 
 

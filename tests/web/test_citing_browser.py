@@ -6,36 +6,23 @@ text. Screenshots go to screenshots/."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import feedparser
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.web.test_browser import ARGS, CHROMIUM, DESKTOP, PHONE, SHOTS
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+from tests.web.conftest import DESKTOP, PHONE, SHOTS, watched_page
 
 
 def open_page(browser: Browser, live_server: str, viewport: dict, javascript: bool = True) -> tuple[Page, list[str]]:
-    context = browser.new_context(
+    """A watched page allowed to use the clipboard (with JavaScript)."""
+    return watched_page(
+        browser,
+        live_server,
         viewport=viewport,
-        locale="zh-CN",
         java_script_enabled=javascript,
         permissions=["clipboard-read", "clipboard-write"] if javascript else [],
     )
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-    page.on("request", lambda r: None if r.url.startswith(live_server) else problems.append(f"external: {r.url}"))
-    return page, problems
 
 
 def clipboard(page: Page) -> str:
