@@ -7,21 +7,18 @@ import json
 
 import pytest
 
-from search_service import create_app
 from search_service.cli import main
-from search_service.config import Settings
 from tests.analysis import test_coverage as cov
-from tests.analysis.reports import build, report_text
+from tests.analysis.reports import build, client_of
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    files = {name: report_text(unit, year, published, parts) for name, unit, year, published, parts in cov.REPORTS}
-    return build(tmp_path_factory.mktemp("cli-analysis"), files)
+    return build(tmp_path_factory.mktemp("cli-analysis"), cov.coverage_files())
 
 
 def _api(index_dir, url):
-    return create_app(Settings(index_dir=index_dir, source_dir=index_dir.parent / "src")).test_client().get(url)
+    return client_of(index_dir).get(url)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask.testing import FlaskClient
+
+from search_service import create_app
+from search_service.config import Settings
 from search_service.indexing import build_index
 
 HEADINGS: dict[str, str] = {
@@ -57,3 +61,8 @@ def build(folder: Path, files: dict[str, str]) -> Path:
     index_dir = folder / "index"
     build_index(source, index_dir, jobs=1)
     return index_dir
+
+
+def client_of(index_dir: Path) -> FlaskClient:
+    """A Flask test client of the app serving an index made by build()."""
+    return create_app(Settings(index_dir=index_dir, source_dir=index_dir.parent / "src")).test_client()

@@ -42,10 +42,14 @@ EXPECTED_TOTALS = {
 }
 
 
+def coverage_files() -> dict[str, str]:
+    """REPORTS written out (file -> text); the API, page and CLI tests index them too."""
+    return {name: report_text(unit, year, published, parts) for name, unit, year, published, parts in REPORTS}
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    files = {name: report_text(unit, year, published, parts) for name, unit, year, published, parts in REPORTS}
-    return open_index(build(tmp_path_factory.mktemp("coverage"), files))
+    return open_index(build(tmp_path_factory.mktemp("coverage"), coverage_files()))
 
 
 @pytest.fixture(scope="module")

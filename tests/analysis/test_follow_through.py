@@ -16,6 +16,22 @@ PLANS_2023 = "法律顾问、行政复议、法律顾问、民法典、民法典
 MEASURES_2024 = "法律顾问、民法典、人民调解、人民调解、政务公开、信访。"
 
 
+def same_name_files() -> dict[str, str]:
+    """Two towns of one name (城关镇) in two counties, each with a pair of
+    years; the API tests index them too."""
+    return {
+        f"{county}-{year}.txt": report_text(
+            "城关镇",
+            year,
+            None,
+            {"measures": f"{county}执法监督。", "plans": f"{county}政务公开。"},
+            opening=f"在{city}市委、{county}委的正确领导下",
+        )
+        for city, county in (("宜昌", "长阳土家族自治县"), ("赣州", "会昌县"))
+        for year in (2023, 2024)
+    }
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     files = {
@@ -32,18 +48,7 @@ def index(tmp_path_factory):
             {"measures": MEASURES_2024, "problems": "培训不够。", "plans": "行政复议、合法性审查。"},
         ),
         "other-unit.txt": report_text("石角镇", 2024, "2025-02-01", {"measures": "行政复议、规范性文件。"}),
-        # Two towns of one name in two counties, each with a pair of years.
-        **{
-            f"{county}-{year}.txt": report_text(
-                "城关镇",
-                year,
-                None,
-                {"measures": f"{county}执法监督。", "plans": f"{county}政务公开。"},
-                opening=f"在{city}市委、{county}委的正确领导下",
-            )
-            for city, county in (("宜昌", "长阳土家族自治县"), ("赣州", "会昌县"))
-            for year in (2023, 2024)
-        },
+        **same_name_files(),
     }
     return open_index(build(tmp_path_factory.mktemp("follow"), files))
 

@@ -36,14 +36,20 @@ PLANTED: dict[str, set[tuple[int, int]]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def planted_files() -> dict[str, str]:
+    """One report per unit and year whose measures list its PLANTED words;
+    the API and page tests index them too."""
     files = {}
     for u, unit in enumerate(UNITS):
         for year in YEARS:
             planted = "、".join(w for w, where in PLANTED.items() if (u, year) in where)
             files[f"{u}-{year}.txt"] = report_text(unit, year, None, {"measures": planted + "。", "plans": "无。"})
-    return open_index(build(tmp_path_factory.mktemp("terms"), files))
+    return files
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    return open_index(build(tmp_path_factory.mktemp("terms"), planted_files()))
 
 
 def test_over_represented_words_rank_first_with_their_jlh(index):

@@ -14,35 +14,28 @@ from fractions import Fraction
 import pytest
 import requests
 
-from search_service import create_app
 from search_service.api.analysis_schemas import (
     CoverageResponseSchema,
     FollowThroughResponseSchema,
     TermsResponseSchema,
 )
-from search_service.config import Settings
 from tests.analysis import test_coverage as cov
 from tests.analysis import test_follow_through as ft
 from tests.analysis import test_significant_terms as st
-from tests.analysis.reports import build, report_text
+from tests.analysis.reports import build, client_of, report_text
 from tests.conftest import start_gunicorn, stop
 
 REQUIRED = ("measures", "problems", "leadership", "plans")
 
 
-def _client(index_dir):
-    return create_app(Settings(index_dir=index_dir, source_dir=index_dir.parent / "src")).test_client()
-
-
 @pytest.fixture(scope="module")
 def coverage_index(tmp_path_factory):
-    files = {name: report_text(unit, year, published, parts) for name, unit, year, published, parts in cov.REPORTS}
-    return build(tmp_path_factory.mktemp("api-coverage"), files)
+    return build(tmp_path_factory.mktemp("api-coverage"), cov.coverage_files())
 
 
 @pytest.fixture(scope="module")
 def coverage_client(coverage_index):
-    return _client(coverage_index)
+    return client_of(coverage_index)
 
 
 @pytest.fixture(scope="module")
@@ -197,19 +190,9 @@ def follow_client(tmp_path_factory):
     files = {
         "2023.txt": report_text("吉水镇", 2023, "2024-02-01", {"measures": "信访。", "plans": ft.PLANS_2023}),
         "2024.txt": report_text("吉水镇", 2024, "2025-02-01", {"measures": ft.MEASURES_2024, "plans": "合法性审查。"}),
-        **{
-            f"{county}-{year}.txt": report_text(
-                "城关镇",
-                year,
-                None,
-                {"measures": f"{county}执法监督。", "plans": f"{county}政务公开。"},
-                opening=f"在{city}市委、{county}委的正确领导下",
-            )
-            for city, county in (("宜昌", "长阳土家族自治县"), ("赣州", "会昌县"))
-            for year in (2023, 2024)
-        },
+        **ft.same_name_files(),
     }
-    return _client(build(tmp_path_factory.mktemp("api-follow"), files))
+    return client_of(build(tmp_path_factory.mktemp("api-follow"), files))
 
 
 def _by_hand(text: str) -> Counter:
@@ -252,12 +235,7 @@ def test_follow_through_errors_name_the_parameter(follow_client):
 
 @pytest.fixture(scope="module")
 def terms_client(tmp_path_factory):
-    files = {}
-    for u, unit in enumerate(st.UNITS):
-        for year in st.YEARS:
-            planted = "、".join(w for w, where in st.PLANTED.items() if (u, year) in where)
-            files[f"{u}-{year}.txt"] = report_text(unit, year, None, {"measures": planted + "。", "plans": "无。"})
-    return _client(build(tmp_path_factory.mktemp("api-terms"), files))
+    return client_of(build(tmp_path_factory.mktemp("api-terms"), st.planted_files()))
 
 
 def _planted_jlh(member) -> list[tuple[str, float, int, int]]:

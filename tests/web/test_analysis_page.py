@@ -9,20 +9,16 @@ from urllib.parse import parse_qs, urlparse
 import lxml.html
 import pytest
 
-from search_service import create_app
-from search_service.config import Settings
 from tests.analysis import test_coverage as cov
 from tests.analysis import test_significant_terms as st
-from tests.analysis.reports import build, report_text
+from tests.analysis.reports import build, client_of
 
 HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    files = {name: report_text(unit, year, published, parts) for name, unit, year, published, parts in cov.REPORTS}
-    index_dir = build(tmp_path_factory.mktemp("page-coverage"), files)
-    return create_app(Settings(index_dir=index_dir, source_dir=index_dir.parent / "src")).test_client()
+    return client_of(build(tmp_path_factory.mktemp("page-coverage"), cov.coverage_files()))
 
 
 def _tree(response) -> lxml.html.HtmlElement:
@@ -96,13 +92,7 @@ def test_search_page_links_to_coverage(client):
 
 @pytest.fixture(scope="module")
 def terms_client(tmp_path_factory):
-    files = {}
-    for u, unit in enumerate(st.UNITS):
-        for year in st.YEARS:
-            planted = "、".join(w for w, where in st.PLANTED.items() if (u, year) in where)
-            files[f"{u}-{year}.txt"] = report_text(unit, year, None, {"measures": planted + "。", "plans": "无。"})
-    index_dir = build(tmp_path_factory.mktemp("page-terms"), files)
-    return create_app(Settings(index_dir=index_dir, source_dir=index_dir.parent / "src")).test_client()
+    return client_of(build(tmp_path_factory.mktemp("page-terms"), st.planted_files()))
 
 
 def test_significant_words_under_the_facets_add_to_the_query(terms_client):
