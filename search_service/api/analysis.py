@@ -12,9 +12,7 @@ every body validates against its schema.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +39,7 @@ from search_service.api.analysis_schemas import (
     TermsArgsSchema,
     analysis_args_schema,
 )
+from search_service.api.export import csv_response
 from search_service.api.views import request_echo
 from search_service.search import OpenIndex
 from search_service.service import current_index, settings
@@ -144,24 +143,6 @@ def coverage_body(grid: Coverage, order: str) -> dict[str, Any]:
     }
 
 
-def csv_text(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV lines, UTF-8 with a BOM first (so that Excel reads Chinese), as search.csv."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff"
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        yield buffer.getvalue()
-
-
-def _csv_response(rows: Iterable[list[Any]], filename: str) -> Response:
-    response = Response(csv_text(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 def coverage_for(index: OpenIndex, args: Any) -> tuple[Coverage, str]:
     """The ordered grid for query-string args (the page and the API share it)."""
     search_request, order = load_analysis_args(CoverageArgsSchema, args)
@@ -177,7 +158,7 @@ def coverage_json() -> Response:
 @analysis_api.get("/api/v1/coverage.csv")
 def coverage_csv() -> Response:
     grid, _ = coverage_for(current_index(), request.args)
-    return _csv_response(coverage_csv_rows(grid), "coverage.csv")
+    return csv_response(coverage_csv_rows(grid), "coverage.csv")
 
 
 # ------------------------------------------------------------ follow-through
@@ -271,4 +252,4 @@ def terms_json() -> Response:
 
 @analysis_api.get("/api/v1/terms.csv")
 def terms_csv() -> Response:
-    return _csv_response(terms_csv_rows(terms_for(current_index(), request.args)), "terms.csv")
+    return csv_response(terms_csv_rows(terms_for(current_index(), request.args)), "terms.csv")

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from search_service.api.export import export_csv, export_jsonl
+from search_service.api.export import csv_response, export_jsonl, export_rows
 from search_service.api.schemas import (
     ExportArgsSchema,
     FacetsSchema,
@@ -96,9 +96,7 @@ def search_csv() -> Response:
     search_request = search_args_schema(ExportArgsSchema).load_args(request.args)
     index = current_index()
     matches = find(index, search_request, query_limits(), with_facets=False)
-    response = Response(export_csv(index, matches), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''search.csv"
-    return response
+    return csv_response(export_rows(index, matches), "search.csv")
 
 
 @api.get("/api/v1/search.jsonl")
