@@ -27,6 +27,8 @@ from search_service.analysis import (
     FollowThrough,
     ReportSide,
     SignificantTerms,
+    Term,
+    UnitKey,
     coverage,
     coverage_csv_rows,
     follow_through,
@@ -92,6 +94,17 @@ def _report_body(report: CoverageReport) -> dict[str, Any]:
     }
 
 
+def unit_body(unit: UnitKey | FollowThrough) -> dict[str, Any]:
+    """A unit and its places (UnitSchema): a coverage row's, a follow-through's."""
+    return {
+        "unit": unit.unit,
+        "level": unit.level,
+        "county": unit.county,
+        "city": unit.city,
+        "province": unit.province,
+    }
+
+
 def cell_body(cell: CoverageCell) -> dict[str, Any]:
     main = main_report(cell)
     return {
@@ -116,11 +129,7 @@ def coverage_body(grid: Coverage, order: str) -> dict[str, Any]:
         "years": list(grid.years),
         "units": [
             {
-                "unit": row.unit.unit,
-                "level": row.unit.level,
-                "county": row.unit.county,
-                "city": row.unit.city,
-                "province": row.unit.province,
+                **unit_body(row.unit),
                 "reports": reported_years(row),
                 "cells": [cell_body(cell) for cell in row.cells],
             }
@@ -176,17 +185,17 @@ def _side_body(side: ReportSide) -> dict[str, Any]:
 
 def follow_through_body(found: FollowThrough) -> dict[str, Any]:
     return {
-        "unit": found.unit,
-        "level": found.level,
-        "county": found.county,
-        "city": found.city,
-        "province": found.province,
+        **unit_body(found),
         "year": found.year,
         "plans": _side_body(found.plans),
         "measures": _side_body(found.measures),
-        "shared": [{"term": t.term, "plans": t.plans, "measures": t.measures} for t in found.shared],
-        "missing": [{"term": t.term, "plans": t.plans, "measures": t.measures} for t in found.missing],
+        "shared": [_term_body(t) for t in found.shared],
+        "missing": [_term_body(t) for t in found.missing],
     }
+
+
+def _term_body(term: Term) -> dict[str, Any]:
+    return {"term": term.term, "plans": term.plans, "measures": term.measures}
 
 
 @analysis_api.get("/api/v1/follow-through")

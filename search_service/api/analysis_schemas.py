@@ -149,12 +149,17 @@ class CoverageCellSchema(Schema):
     reports = fields.List(fields.Nested(CoverageReportSchema))
 
 
-class CoverageRowSchema(Schema):
+class UnitSchema(Schema):
+    """A unit and the places it belongs to: a coverage row's, follow-through's."""
+
     unit = fields.String()
     level = fields.String(allow_none=True)
     county = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
     province = fields.String(allow_none=True)
+
+
+class CoverageRowSchema(UnitSchema):
     reports = fields.Integer(metadata={"description": "years with a report"})
     cells = fields.List(fields.Nested(CoverageCellSchema), metadata={"description": "one per year of `years`"})
 
@@ -200,12 +205,7 @@ class FollowThroughTermSchema(Schema):
     measures = fields.Integer(metadata={"description": "occurrences in year N+1's measures"})
 
 
-class FollowThroughResponseSchema(Schema):
-    unit = fields.String()
-    level = fields.String(allow_none=True)
-    county = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    province = fields.String(allow_none=True)
+class FollowThroughResponseSchema(UnitSchema):
     year = fields.Integer()
     plans = fields.Nested(FollowThroughSideSchema, metadata={"description": "year N's report, its plans sections"})
     measures = fields.Nested(
