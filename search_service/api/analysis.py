@@ -198,10 +198,50 @@ def _term_body(term: Term) -> dict[str, Any]:
     return {"term": term.term, "plans": term.plans, "measures": term.measures}
 
 
+FOLLOW_THROUGH_CSV_COLUMNS = (
+    "unit",
+    "level",
+    "county",
+    "city",
+    "province",
+    "year",
+    "next_year",
+    "plans_report_id",
+    "measures_report_id",
+    "term",
+    "status",
+    "plans",
+    "measures",
+)
+
+
+def follow_through_csv_rows(found: FollowThrough) -> Iterator[list[Any]]:
+    """Header, then one row per word: the shared ones (status=shared), then
+    the missing ones (status=missing), each in the JSON body's order, with
+    the unit, its places and the two years on every row."""
+    yield list(FOLLOW_THROUGH_CSV_COLUMNS)
+    places = ["" if v is None else v for v in unit_body(found).values()]
+    common = [*places, found.year, found.year + 1, found.plans.report_id, found.measures.report_id]
+    for status, terms in (("shared", found.shared), ("missing", found.missing)):
+        for t in terms:
+            yield [*common, t.term, status, t.plans, t.measures]
+
+
+def follow_through_for(index: OpenIndex, args: Any) -> FollowThrough:
+    """The comparison for query-string args (the page, JSON and CSV share it)."""
+    return follow_through(index, **FollowThroughArgsSchema().load_args(args))
+
+
 @analysis_api.get("/api/v1/follow-through")
 def follow_through_json() -> Response:
-    args = FollowThroughArgsSchema().load_args(request.args)
-    return jsonify(follow_through_body(follow_through(current_index(), **args)))
+    return jsonify(follow_through_body(follow_through_for(current_index(), request.args)))
+
+
+@analysis_api.get("/api/v1/follow-through.csv")
+def follow_through_csv() -> Response:
+    return csv_response(
+        follow_through_csv_rows(follow_through_for(current_index(), request.args)), "follow-through.csv"
+    )
 
 
 # --------------------------------------------------------------------- terms

@@ -42,20 +42,30 @@ _JSON: tuple[tuple[str, str, str, type, tuple[str, ...]], ...] = (
     ),
 )
 
-# path, operationId, what the rows are, parameters
-_CSV: tuple[tuple[str, str, str, type], ...] = (
+# path, operationId, what the rows are, parameters, error statuses
+_CSV: tuple[tuple[str, str, str, type, tuple[str, ...]], ...] = (
     (
         "/api/v1/coverage.csv",
         "coverageCsv",
         "one row per unit and year (a further row per further report): unit, level, county, city, province, "
         "year, report_id, published, on_time, measures, problems, leadership, plans, other",
         CoverageArgsSchema,
+        ("400", "503"),
+    ),
+    (
+        "/api/v1/follow-through.csv",
+        "followThroughCsv",
+        "one row per word, shared then missing: unit, level, county, city, province, year, next_year, "
+        "plans_report_id, measures_report_id, term, status (shared or missing), plans, measures",
+        FollowThroughArgsSchema,
+        ("400", "404", "503"),
     ),
     (
         "/api/v1/terms.csv",
         "significantTermsCsv",
         "list (significant, rose, fell), term, score, in_set, in_collection, change, in_from, in_to",
         TermsArgsSchema,
+        ("400", "503"),
     ),
 )
 
@@ -69,8 +79,8 @@ def add_analysis_paths(spec: APISpec) -> None:
         spec.components.schema(name, schema=schema)
     for path, operation_id, summary, args, (schema, description, *errors) in _JSON:
         _get(spec, path, operation_id, summary, args, _responses(schema, description, *errors))
-    for path, operation_id, rows, args in _CSV:
-        responses = _responses("Error", "", "400", "503")
+    for path, operation_id, rows, args, errors in _CSV:
+        responses = _responses("Error", "", *errors)
         responses["200"] = {
             "description": f"CSV, UTF-8 with BOM: {rows}",
             "content": {"text/csv": {"schema": {"type": "string"}}},

@@ -1,4 +1,5 @@
-"""Pages of the analyses (issue 14): the coverage grid at /coverage, and the
+"""Pages of the analyses (issue 14): the coverage grid at /coverage, a unit's
+plans beside its next year's measures at /follow-through, and the
 significant words under the search page's facets. They load parameters with
 the API's schemas and compute with the same functions as the API
 (api/analysis.py), so a page never says what the API would not."""
@@ -6,14 +7,14 @@ the API's schemas and compute with the same functions as the API
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, render_template, request
 from marshmallow import ValidationError
 
-from search_service.analysis import REQUIRED_PARTS, Coverage, CoverageCell, significant_terms
-from search_service.api.analysis import coverage_for, main_report, reported_years
-from search_service.api.analysis_schemas import COVERAGE_ORDERS, CoverageArgsSchema
+from search_service.analysis import REQUIRED_PARTS, Coverage, CoverageCell, CoverageRow, Term, significant_terms
+from search_service.api.analysis import coverage_for, follow_through_for, main_report, reported_years
+from search_service.api.analysis_schemas import COVERAGE_ORDERS, CoverageArgsSchema, FollowThroughArgsSchema
 from search_service.errors import SearchServiceError
 from search_service.model import LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchResult
 from search_service.search import parse_query
@@ -49,6 +50,7 @@ class CellView:
     note: str  # the missing parts, short, shown in the cell
     href: str  # the main report's page ("" for a gap)
     more: int  # further reports of the same unit and year
+    follow_href: str = ""  # this year's plans beside next year's measures, when both reports exist
 
 
 @dataclass(frozen=True)
@@ -75,20 +77,27 @@ def _cell_view(unit: str, cell: CoverageCell) -> CellView:
     return CellView(cell.year, cell.status, label, title, note, f"/reports/{main.report_id}", len(cell.reports) - 1)
 
 
+def _cells(row: CoverageRow) -> list[CellView]:
+    """The row's cells; a year with a report followed by a year with one
+    links to the follow-through of the two (the grid's years are consecutive)."""
+    u = row.unit
+    places = [(k, v) for k, v in (("county", u.county), ("city", u.city), ("province", u.province)) if v]
+    out = []
+    for cell, following in zip(row.cells, (*row.cells[1:], None), strict=True):
+        view = _cell_view(u.unit, cell)
+        if cell.reports and following is not None and following.reports:
+            query = [("unit", u.unit), ("year", str(cell.year)), *places]
+            view = replace(view, follow_href=links.href(query, "/follow-through"))
+        out.append(view)
+    return out
+
+
 def _rows(grid: Coverage) -> list[RowView]:
     out = []
     for row in grid.rows[:MAX_ROWS]:
         u = row.unit
         place = " ".join(dict.fromkeys(p for p in (u.province, u.city, u.county) if p and p != u.unit))
-        out.append(
-            RowView(
-                u.unit,
-                place,
-                LEVEL_LABELS.get(u.level or "", ""),
-                reported_years(row),
-                [_cell_view(u.unit, c) for c in row.cells],
-            )
-        )
+        out.append(RowView(u.unit, place, LEVEL_LABELS.get(u.level or "", ""), reported_years(row), _cells(row)))
     return out
 
 
@@ -126,6 +135,59 @@ def coverage_page() -> Response | tuple[str, int]:
         return error_page("coverage.html", context, pairs, exc)
     context.update(grid=grid, rows=_rows(grid), shown=min(len(grid.rows), MAX_ROWS))
     return render_template("coverage.html", **context), 200
+
+
+# ------------------------------------------------------------ follow-through
+
+# The follow-through page's parameters, as FollowThroughArgsSchema reads them.
+FOLLOW_PARAMS: tuple[str, ...] = tuple(f.data_key or name for name, f in FollowThroughArgsSchema().fields.items())
+PLACE_PARAMS = ("county", "city", "province")
+
+
+@dataclass(frozen=True)
+class WordView:
+    term: str
+    plans: int
+    measures: int
+    href: str  # a search of the word within the unit
+
+
+def _word_views(terms: tuple[Term, ...], unit_pairs: links.Pairs) -> list[WordView]:
+    return [WordView(t.term, t.plans, t.measures, links.href([("q", t.term), *unit_pairs])) for t in terms]
+
+
+@analysis_web.get("/follow-through")
+def follow_through_page() -> Response | tuple[str, int]:
+    """Without parameters, the form alone; with them, what the API's
+    /api/v1/follow-through answers, as two columns and two word lists."""
+    pairs = [(k, v.strip()) for k, v in request.args.items(multi=True) if k in FOLLOW_PARAMS and v.strip()]
+    context: dict = {
+        "form": {name: links.first(pairs, name) for name in FOLLOW_PARAMS},
+        "found": None,
+        "field_errors": [],
+        "error": None,
+        "json_href": links.href(pairs, "/api/v1/follow-through"),
+        "csv_href": links.href(pairs, "/api/v1/follow-through.csv"),
+    }
+    if not pairs:
+        return render_template("follow_through.html", **context), 200
+    try:
+        found = follow_through_for(current_index(), links.as_multidict(pairs))
+    except (ValidationError, SearchServiceError) as exc:
+        return error_page("follow_through.html", context, pairs, exc)
+    unit_pairs = [("unit", found.unit), *((k, v) for k, v in pairs if k in PLACE_PARAMS)]
+    context.update(
+        found=found,
+        place=" ".join(dict.fromkeys(p for p in (found.province, found.city, found.county) if p and p != found.unit)),
+        level=LEVEL_LABELS.get(found.level or "", ""),
+        shared=_word_views(found.shared, unit_pairs),
+        missing=_word_views(found.missing, unit_pairs),
+        coverage_href=links.href(unit_pairs, "/coverage"),
+    )
+    return render_template("follow_through.html", **context), 200
+
+
+# --------------------------------------------------------------------- terms
 
 
 @dataclass(frozen=True)

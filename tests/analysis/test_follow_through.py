@@ -16,6 +16,16 @@ PLANS_2023 = "法律顾问、行政复议、法律顾问、民法典、民法典
 MEASURES_2024 = "法律顾问、民法典、人民调解、人民调解、政务公开、信访。"
 
 
+def pair_files() -> dict[str, str]:
+    """吉水镇's 2023 plans (PLANS_2023) and 2024 measures (MEASURES_2024),
+    each with a part of the other kind that must not count; the API, page
+    and CSV tests index them."""
+    return {
+        "2023.txt": report_text("吉水镇", 2023, "2024-02-01", {"measures": "信访。", "plans": PLANS_2023}),
+        "2024.txt": report_text("吉水镇", 2024, "2025-02-01", {"measures": MEASURES_2024, "plans": "合法性审查。"}),
+    }
+
+
 def same_name_files() -> dict[str, str]:
     """Two towns of one name (城关镇) in two counties, each with a pair of
     years; the API tests index them too."""

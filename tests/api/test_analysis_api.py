@@ -22,7 +22,7 @@ from search_service.api.analysis_schemas import (
 from tests.analysis import test_coverage as cov
 from tests.analysis import test_follow_through as ft
 from tests.analysis import test_significant_terms as st
-from tests.analysis.reports import build, client_of, report_text
+from tests.analysis.reports import build, client_of
 from tests.conftest import start_gunicorn, stop
 
 REQUIRED = ("measures", "problems", "leadership", "plans")
@@ -187,12 +187,7 @@ def test_a_bad_parameter_is_a_400_naming_it(coverage_client, url, field):
 @pytest.fixture(scope="module")
 def follow_client(tmp_path_factory):
     """The pair of tests/analysis/test_follow_through.py, and 城关镇 in two counties."""
-    files = {
-        "2023.txt": report_text("吉水镇", 2023, "2024-02-01", {"measures": "信访。", "plans": ft.PLANS_2023}),
-        "2024.txt": report_text("吉水镇", 2024, "2025-02-01", {"measures": ft.MEASURES_2024, "plans": "合法性审查。"}),
-        **ft.same_name_files(),
-    }
-    return client_of(build(tmp_path_factory.mktemp("api-follow"), files))
+    return client_of(build(tmp_path_factory.mktemp("api-follow"), {**ft.pair_files(), **ft.same_name_files()}))
 
 
 def _by_hand(text: str) -> Counter:
@@ -228,6 +223,34 @@ def test_follow_through_errors_name_the_parameter(follow_client):
         "/api/v1/follow-through", query_string={"unit": "城关镇", "year": 2023, "county": "会昌县"}
     )
     assert chosen.status_code == 200 and chosen.get_json()["county"] == "会昌县"
+
+
+def test_follow_through_csv_has_a_row_per_word(follow_client):
+    response = follow_client.get("/api/v1/follow-through.csv", query_string={"unit": "吉水镇", "year": 2023})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "follow-through.csv" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffunit,level,county,city,province,year,next_year,")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    plans, measures = _by_hand(ft.PLANS_2023), _by_hand(ft.MEASURES_2024)
+    order = lambda w: (-plans[w], w)  # noqa: E731
+    expected = [(w, "shared", str(plans[w]), str(measures[w])) for w in sorted(plans & measures, key=order)] + [
+        (w, "missing", str(plans[w]), "0") for w in sorted(set(plans) - set(measures), key=order)
+    ]
+    assert [(r["term"], r["status"], r["plans"], r["measures"]) for r in rows] == expected
+    body = follow_client.get("/api/v1/follow-through", query_string={"unit": "吉水镇", "year": 2023}).get_json()
+    for row in rows:
+        assert (row["unit"], row["level"], row["county"], row["city"]) == ("吉水镇", "township", "廉江市", "湛江市")
+        assert (row["year"], row["next_year"]) == ("2023", "2024")
+        assert row["plans_report_id"] == body["plans"]["report_id"]
+        assert row["measures_report_id"] == body["measures"]["report_id"]
+
+
+def test_follow_through_csv_errors_are_the_envelope(follow_client):
+    missing = follow_client.get("/api/v1/follow-through.csv", query_string={"unit": "吉水镇", "year": 2024})
+    assert missing.status_code == 404 and missing.get_json()["error"]["fields"] == {"year": "2025"}
+    bad = follow_client.get("/api/v1/follow-through.csv", query_string={"unit": "吉水镇"})
+    assert bad.status_code == 400 and "year" in bad.get_json()["error"]["fields"]
 
 
 # --------------------------------------------------------------------- terms
@@ -300,10 +323,14 @@ def test_openapi_lists_the_analysis_endpoints(coverage_client):
         "/api/v1/coverage",
         "/api/v1/coverage.csv",
         "/api/v1/follow-through",
+        "/api/v1/follow-through.csv",
         "/api/v1/terms",
         "/api/v1/terms.csv",
     ):
         assert path in document["paths"]
+    csv_get = document["paths"]["/api/v1/follow-through.csv"]["get"]
+    assert {p["name"] for p in csv_get["parameters"]} == {"unit", "year", "county", "city", "province"}
+    assert {"200", "400", "404"} <= set(csv_get["responses"])
     names = {p["name"] for p in document["paths"]["/api/v1/terms"]["get"]["parameters"]}
     assert {"q", "size", "by", "from", "to", "year", "province"} <= names and "page" not in names
     assert {"Coverage", "FollowThrough", "Terms"} <= set(document["components"]["schemas"])

@@ -1,4 +1,5 @@
-"""The coverage page (/coverage) and the significant words under the search
+"""The coverage page (/coverage), the follow-through page (/follow-through)
+and the significant words under the search
 page's facets, as HTML from the Flask client, over the constructed reports
 of tests/analysis."""
 
@@ -10,6 +11,7 @@ import lxml.html
 import pytest
 
 from tests.analysis import test_coverage as cov
+from tests.analysis import test_follow_through as ft
 from tests.analysis import test_significant_terms as st
 from tests.analysis.reports import build, client_of
 
@@ -110,3 +112,84 @@ def test_significant_words_under_the_facets_add_to_the_query(terms_client):
 def test_no_word_list_without_results(terms_client):
     tree = _tree(terms_client.get("/?q=不存在的词语", headers=HTML))
     assert tree.xpath("//*[@id='terms']") == []
+
+
+# ------------------------------------------------------------ follow-through
+
+
+@pytest.fixture(scope="module")
+def follow_client(tmp_path_factory):
+    return client_of(build(tmp_path_factory.mktemp("page-follow"), {**ft.pair_files(), **ft.same_name_files()}))
+
+
+def _words(tree: lxml.html.HtmlElement, list_id: str) -> list[tuple[str, str]]:
+    return [
+        (li.xpath("string(a)"), li.xpath("string(span[@class='counts'])"))
+        for li in tree.xpath(f"//section[@id='{list_id}']/ul/li")
+    ]
+
+
+def test_follow_through_page_shows_both_sides_and_the_words(follow_client):
+    response = follow_client.get("/follow-through?unit=吉水镇&year=2023", headers=HTML)
+    assert response.status_code == 200
+    tree = _tree(response)
+    body = follow_client.get("/api/v1/follow-through?unit=吉水镇&year=2023").get_json()
+    assert _words(tree, "shared") == [(t["term"], f"{t['plans']}→{t['measures']}") for t in body["shared"]]
+    assert _words(tree, "missing") == [(t["term"], str(t["plans"])) for t in body["missing"]]
+    assert tree.xpath("string(//section[@id='shared']//span[@class='count'])") == str(len(body["shared"]))
+    plans, measures = _one(tree, "//section[@id='plans']"), _one(tree, "//section[@id='measures']")
+    assert plans.xpath("string(p/a/@href)") == f"/reports/{body['plans']['report_id']}"
+    assert measures.xpath("string(p/a/@href)") == f"/reports/{body['measures']['report_id']}"
+    assert [p.text_content() for p in plans.xpath("p[not(@class)]")] == [ft.PLANS_2023]
+    assert [p.text_content() for p in measures.xpath("p[not(@class)]")] == [ft.MEASURES_2024]
+    assert (
+        _one(tree, "//a[@id='csv']").get("href")
+        == "/api/v1/follow-through.csv?unit=%E5%90%89%E6%B0%B4%E9%95%87&year=2023"
+    )
+
+
+def test_a_follow_through_word_searches_it_within_the_unit(follow_client):
+    tree = _tree(follow_client.get("/follow-through?unit=城关镇&year=2023&county=会昌县", headers=HTML))
+    # same_name_files: 会昌县 is in the plans and the measures, 政务公开 only in the plans.
+    assert [a.text_content() for a in tree.xpath("//section[@id='shared']//a")] == ["会昌县"]
+    (link,) = tree.xpath("//section[@id='missing']//a")
+    assert link.text_content() == "政务公开"
+    assert parse_qs(urlparse(link.get("href")).query) == {"q": ["政务公开"], "unit": ["城关镇"], "county": ["会昌县"]}
+    found = follow_client.get(link.get("href"), headers=HTML)
+    assert (
+        _tree(found).xpath("string(//*[@id='total'])") == "2"
+    )  # both reports of 会昌县's 城关镇 (each plans 政务公开)
+
+
+def test_follow_through_form_alone_then_errors_as_pages(follow_client):
+    empty = follow_client.get("/follow-through", headers=HTML)
+    assert empty.status_code == 200 and _tree(empty).xpath("//form[@action='/follow-through']")
+    assert not _tree(empty).xpath("//*[@id='errors' or @id='unavailable' or @id='plans']")
+    bad = follow_client.get("/follow-through?unit=吉水镇&year=abc", headers=HTML)
+    assert bad.status_code == 400
+    assert _tree(bad).xpath("//div[@class='field-error']/@data-param") == ["year"]
+    ambiguous = follow_client.get("/follow-through?unit=城关镇&year=2023", headers=HTML)
+    assert ambiguous.status_code == 400
+    assert _tree(ambiguous).xpath("//div[@class='field-error']/@data-param") == ["unit"]
+    missing = follow_client.get("/follow-through?unit=吉水镇&year=2024", headers=HTML)
+    assert missing.status_code == 404 and "2025" in _tree(missing).xpath("string(//*[@id='unavailable'])")
+    # A tool (no text/html) gets the API's envelope with the same status.
+    tool = follow_client.get("/follow-through?unit=吉水镇&year=2024")
+    assert tool.status_code == 404 and tool.get_json()["error"]["code"] == "not_found"
+
+
+def test_coverage_links_consecutive_years_to_follow_through(client):
+    tree = _tree(client.get("/coverage", headers=HTML))
+    body = client.get("/api/v1/coverage").get_json()
+    for row in body["units"]:
+        for cell, following in zip(row["cells"], row["cells"][1:] + [None], strict=True):
+            td = _cell(tree, row["unit"], cell["year"])
+            hrefs = td.xpath("a[@class='follow']/@href")
+            if cell["report_ids"] and following and following["report_ids"]:
+                (href,) = hrefs
+                query = parse_qs(urlparse(href).query)
+                assert urlparse(href).path == "/follow-through"
+                assert (query["unit"], query["year"]) == ([row["unit"]], [str(cell["year"])])
+                assert client.get(href, headers=HTML).status_code == 200
+            else:
+                assert hrefs == []
