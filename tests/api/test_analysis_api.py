@@ -369,6 +369,7 @@ def test_readme_analysis_examples_answer(client):
         "/api/v1/coverage",
         "/api/v1/coverage.csv",
         "/api/v1/follow-through",
+        "/api/v1/follow-through.csv",
         "/api/v1/terms",
         "/api/v1/terms.csv",
     }
