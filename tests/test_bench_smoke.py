@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,17 @@ from bench.baselines.sqlite_fts5 import SqliteFts5Engine
 from bench.baselines.tantivy_grams import TantivyGramsEngine, phrase_offsets, tantivy_available
 from bench.baselines.whoosh_jieba import WhooshJiebaEngine, whoosh_query_string
 from bench.queries import QUERY_CLASSES, BenchQuery, CorpusProfile, build_mix, parse_terms
-from bench.run import EngineFigures, check, differences, parse_reports, render_table, table_rows
+from bench.run import (
+    EngineFigures,
+    analysis_lines,
+    check,
+    differences,
+    parse_reports,
+    render_table,
+    table_rows,
+    time_analyses,
+    year_windows,
+)
 from search_service.model import PLACE_FIELDS, SearchRequest
 
 N = 60
@@ -217,3 +228,48 @@ def test_table_names_the_best_exact_peer() -> None:
 def test_request_fields_used_by_the_mix_exist() -> None:
     fields = set(SearchRequest.__dataclass_fields__)
     assert {"q", "year", "year_from", "year_to", "section", *PLACE_FIELDS} <= fields
+
+
+def test_year_windows_nearest_the_target() -> None:
+    counts = Counter({2020: 10, 2021: 30, 2022: 25, 2023: 5})
+    # 2021-2022: 55 (0 off), 2021-2023: 60 (5 off), 2020-2022: 65 (10 off)
+    assert year_windows(counts, 55) == [(2021, 2022), (2021, 2023), (2020, 2022)]
+    assert year_windows(counts, 30, how_many=1) == [(2021, 2021)]
+
+
+def test_analysis_step_times_terms_and_coverage(bench_corpus: tuple[Path, ParsedCorpus], tmp_path: Path) -> None:
+    """The benchmark's issue 14 step on the tiny corpus: sets of about a
+    quarter of the reports, terms and coverage timed, rows in the table."""
+    source, corpus = bench_corpus
+    ours = OursEngine(source, jobs=1)
+    ours.build(corpus, tmp_path / "ours")
+    analysis = time_analyses(ours.index, repeat=2, clear=ours.clear_cache)
+    terms = analysis["terms"]
+    assert terms["target"] == round(N * 0.25)
+    assert 1 <= len(terms["sets"]) <= 3 and terms["latency_ms"]["n"] == 2 * len(terms["sets"])
+    per_year = Counter(rec["year"] for rec in ours.index.records if rec["doc_type"] == "annual_report")
+    for found in terms["sets"]:
+        a, b = found["years"]
+        assert found["set_size"] == sum(n for y, n in per_year.items() if a <= y <= b)
+    grid = analysis["coverage"]
+    assert grid["units"] >= 1 and grid["latency_ms"]["n"] == 2
+    latency = {c: {"p50": 2.0, "p95": 4.0, "p99": 5.0} for c in (*QUERY_CLASSES, "all")}
+    engine = {
+        "build_s": 10.0,
+        "build_mb_s": 1.0,
+        "build_mb_s_with_parse": 0.5,
+        "size_mb": 3.0,
+        "size_over_text": 2.0,
+        "first_run": latency,
+        "latency": latency,
+        "latency_cached": latency,
+        "latency_find": latency,
+        "differing_queries": 0,
+    }
+    summary = {"engines": {"ours": engine}, "analysis": analysis}
+    labels = [label for label, _, _ in table_rows(summary)]
+    assert any(label.startswith("terms p50 ms") for label in labels)
+    assert any(label.startswith("coverage p95 ms") for label in labels)
+    assert "terms p95 ms" in render_table(summary)
+    assert analysis_lines(summary)[0].startswith("terms (30 words, JLH)")
+    ours.close()
