@@ -210,7 +210,8 @@ def error_page(
         context["field_errors"] = _field_errors(fields, pairs)
         return _failure((render_template(template, **context), 400), exc.code, exc.message, fields)
     context["error"] = exc.message
-    return _failure((render_template(template, **context), exc.http_status), exc.code, exc.message)
+    page = render_template(template, **context), exc.http_status
+    return _failure(page, exc.code, exc.message, exc.fields or None)
 
 
 def _not_found(report_id: str, pairs: links.Pairs) -> Response | tuple[str, int]:
