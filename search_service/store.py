@@ -1,27 +1,14 @@
-"""On-disk layout of one index generation, shared by the builder and readers.
+"""The index folder's pointer to its live commit, and the records and
+first-seen times written into it.
 
-An index folder holds generations side by side and a pointer to the live one:
-
-    index/
-      CURRENT              name of the live generation (replaced atomically)
-      .lock                the writer lock (see indexing.py)
-      gen-20261122T190102-8f3a/
-        meta.json          counts, build time, tokenizer identity, format
-        reports.json       one record per report, in ordinal order: its fields and
-                           section outline (report_record / record_report below)
-        units.npz          per section: report ordinal, kind, start in the corpus
-        bi_*.npy           the exact index: pair keys, offsets, positions (search/exact.py)
-        texts.bin/.npy     section texts for display and snippets (UTF-8)
-        whoosh/            the jieba-word Whoosh index, one document per section
-        word_presence.npz  report x content-word matrix for significant terms (analysis/)
-        first_seen.json    report_id -> when it first entered the index (ISO 8601,
-                           UTC), carried from generation to generation; kept
-                           apart from reports.json, whose records are a pure
-                           function of the files
-      changes.jsonl        what each build added, changed, removed (citing/changes.py)
-
-A generation is never modified after CURRENT names it, so a reader that opened
-one keeps a consistent view until it switches to the next.
+The layout of segments and commit points is described, written and read in
+search_service/segments/ (format.py, writer.py, reader.py). Here: CURRENT
+(names the live commit point, replaced atomically), the lock file's name,
+the JSON helpers, and the report records (reports.json of each segment) and
+first-seen times (first_seen.json of each commit), writer and reader side by
+side. A commit point and its segments are never modified after CURRENT names
+it, so a reader that opened one keeps a consistent view until it switches to
+the next.
 """
 
 from __future__ import annotations
@@ -32,10 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from search_service.model import REPORT_FIELDS, Report, ReportFields, Section
+from search_service.segments.format import FORMAT_VERSION  # noqa: F401 - its history is there
 
-# Format history: 1 first layout; 2 pair-only exact index; 3 every readable
-# document indexed with doc_type, level, unit and url (titles may be null).
-FORMAT_VERSION = 3
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 GENERATION_PREFIX = "gen-"
@@ -44,7 +29,7 @@ BUILDING_PREFIX = ".building-"
 
 
 def current_generation(index_dir: Path) -> Path | None:
-    """The live generation's folder, or None when no index was ever built."""
+    """The live commit point's folder, or None when no index was ever built."""
     try:
         name = (index_dir / CURRENT_FILE).read_text("utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):

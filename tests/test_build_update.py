@@ -1,7 +1,7 @@
-"""`index update` reuses the live generation (parsed reports, normalised
-text, word-index documents) and still answers exactly as a full build of the
-same files: every file of the exact index is identical, and so are the live
-documents of the word index."""
+"""`index update` keeps the live segments, writes one segment for what
+changed and marks replaced reports deleted, and still answers exactly as a
+full build of the same files: the same reports in the same order, the same
+texts, arrays and counts, and the same live documents of the word index."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from search_service import store
 from search_service.indexing import build_index, update_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
+from search_service.segments.reader import SegmentSet
 from tests.conftest import SAMPLES
 
 QUERIES = ["法律顾问", "综合行政执法办公室", "八五普法", "法治 -顾问", "执法 OR 复议", "变体", "法", "新增条目"]
@@ -58,9 +59,10 @@ def change_sources(source: Path) -> None:
     (source / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)  # a failure
 
 
-def word_documents(folder: Path) -> Counter[tuple[str, str, str, int]]:
-    """The live documents of a word index as (report, kind, word, count)
-    entries: what the index holds, whatever its segments and numbering."""
+def word_documents(folder: Path, live: set[str] | None = None) -> Counter[tuple[str, str, str, int]]:
+    """The documents of a word index as (report, kind, word, count) entries:
+    what the index holds, whatever its segments and numbering; with `live`,
+    only those of these reports."""
     found: Counter[tuple[str, str, str, int]] = Counter()
     with open_dir(str(folder)).searcher() as searcher:
         reader = searcher.reader()
@@ -74,26 +76,44 @@ def word_documents(folder: Path) -> Counter[tuple[str, str, str, int]]:
             matcher = reader.postings("content", btext)
             while matcher.is_active():
                 doc = matcher.id()
-                found[(doc_report[doc], doc_kind[doc], btext.decode("utf-8"), int(matcher.weight()))] += 1
+                if live is None or doc_report[doc] in live:
+                    found[(doc_report[doc], doc_kind[doc], btext.decode("utf-8"), int(matcher.weight()))] += 1
                 matcher.next()
     return found
 
 
+def live_word_documents(commit: Path) -> Counter[tuple[str, str, str, int]]:
+    """The word documents of a commit's live reports, over its segments."""
+    found: Counter[tuple[str, str, str, int]] = Counter()
+    opened = SegmentSet(commit)
+    for part in opened.parts:
+        live = {str(r) for r in part.segment.report_id[part.live].tolist()}
+        found += word_documents(part.segment.folder / "whoosh", live)
+    opened.close()
+    return found
+
+
 def assert_same_generation(updated: Path, fresh: Path) -> None:
-    for name in ("bi_keys.npy", "bi_offsets.npy", "bi_pos.npy", "texts.bin", "text_offsets.npy"):
-        assert (updated / name).read_bytes() == (fresh / name).read_bytes(), name
-    for name in ("units.npz", "reports.npz"):
-        with np.load(updated / name) as a, np.load(fresh / name) as b:
-            assert sorted(a.files) == sorted(b.files)
-            for key in a.files:
-                assert np.array_equal(a[key], b[key]), (name, key)
-    assert store.read_json(updated / "reports.json") == store.read_json(fresh / "reports.json")
+    """Two commits hold the same index: the same reports in the same order
+    (records, section texts, per-report and per-section arrays), the same
+    counts and the same live word documents, however they are split into
+    segments and whatever their deleted reports."""
+    a, b = SegmentSet(updated), SegmentSet(fresh)
+    assert a.records == b.records
+    assert [a.unit_text(u) for u in range(a.unit_count)] == [b.unit_text(u) for u in range(b.unit_count)]
+    for name in ("unit_report", "unit_kind", "first_of_report", "year", "doc_type", "report_length"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert a.values == b.values
+    for name in a.codes:
+        assert np.array_equal(a.codes[name], b.codes[name]), name
+    a.close()
+    b.close()
     meta_a, meta_b = store.read_json(updated / "meta.json"), store.read_json(fresh / "meta.json")
     assert isinstance(meta_a, dict) and isinstance(meta_b, dict)
     for key in set(meta_a) | set(meta_b):
         if key not in VOLATILE_META:
             assert meta_a.get(key) == meta_b.get(key), key
-    assert word_documents(updated / "whoosh") == word_documents(fresh / "whoosh")
+    assert live_word_documents(updated) == live_word_documents(fresh)
 
 
 def answers(index_dir: Path) -> dict[str, tuple[int, int, list[str], dict]]:

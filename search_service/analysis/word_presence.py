@@ -131,10 +131,13 @@ def content_rule_identity() -> str:
 
 
 def write_word_presence(index: OpenIndex) -> Path:
-    """Save the generation's matrix into its folder (written to a temporary
-    file, then renamed), for a build to call before the generation goes live."""
-    presence = read_word_presence(index)
-    target = index.folder / PRESENCE_FILE
+    """Save the index's matrix into its commit folder (written to a
+    temporary file, then renamed). Builds do not call it: each segment has
+    its own matrix (write_segment_presence), combined when first asked for."""
+    return _save(read_word_presence(index), index.folder / PRESENCE_FILE)
+
+
+def _save(presence: WordPresence, target: Path) -> Path:
     partial = target.with_name(f".{PRESENCE_FILE}.{os.getpid()}.tmp")
     with open(partial, "wb") as out:
         np.savez(
@@ -148,17 +151,14 @@ def write_word_presence(index: OpenIndex) -> Path:
     return target
 
 
-def load_word_presence(index: OpenIndex) -> WordPresence | None:
-    """The matrix saved in the generation, or None when there is none or it
-    was made with another content-word rule or for other reports."""
-    path = index.folder / PRESENCE_FILE
+def _load(path: Path, report_count: int, generation: str) -> WordPresence | None:
     try:
         with np.load(path) as saved:
-            if str(saved["identity"]) != content_rule_identity() or len(saved["indptr"]) != index.report_count + 1:
+            if str(saved["identity"]) != content_rule_identity() or len(saved["indptr"]) != report_count + 1:
                 log.info("ignoring %s: made with another content-word rule or index", path)
                 return None
             return WordPresence(
-                generation=index.generation,
+                generation=generation,
                 vocabulary=tuple(saved["vocabulary"].tolist()),
                 indptr=saved["indptr"],
                 term_ids=saved["term_ids"],
@@ -167,22 +167,80 @@ def load_word_presence(index: OpenIndex) -> WordPresence | None:
         return None
 
 
+def write_segment_presence(folder: Path, report_ids: list[str]) -> Path:
+    """A segment's matrix (local ordinals, vocabulary sorted) into its folder."""
+    ordinal = {report_id: i for i, report_id in enumerate(report_ids)}
+    presence = _read_words(folder / "whoosh", ordinal, len(report_ids), folder.name)
+    return _save(presence, folder / PRESENCE_FILE)
+
+
+def load_word_presence(index: OpenIndex) -> WordPresence | None:
+    """The matrix saved in the commit, else the segments' matrices combined;
+    None when one is missing or was made with another content-word rule."""
+    saved = _load(index.folder / PRESENCE_FILE, index.report_count, index.generation)
+    if saved is not None or (index.folder / PRESENCE_FILE).exists():
+        return saved
+    parts = []
+    for part in index.segments.parts:
+        found = _load(part.segment.folder / PRESENCE_FILE, part.segment.report_count, part.segment.name)
+        if found is None:
+            return None
+        parts.append((found, part.report_global))
+    return _combine(parts, index.report_count, index.generation)
+
+
 def read_word_presence(index: OpenIndex) -> WordPresence:
-    """Read the generation's Whoosh word index into a WordPresence.
+    """Read the segments' Whoosh word indexes into one WordPresence."""
+    parts = []
+    for part in index.segments.parts:
+        seg = part.segment
+        ordinal = {str(r): i for i, r in enumerate(seg.report_id.tolist())}
+        parts.append((_read_words(seg.folder / "whoosh", ordinal, seg.report_count, seg.name), part.report_global))
+    return _combine(parts, index.report_count, index.generation)
+
+
+def _combine(parts: list[tuple[WordPresence, np.ndarray]], report_count: int, generation: str) -> WordPresence:
+    """One matrix over global ordinals from per-segment matrices (local
+    ordinals; -1 in the map: deleted). Vocabularies are sorted, so mapping
+    word ids to the union's keeps every row sorted: a gather, no sort."""
+    vocabulary = sorted({w for presence, _ in parts for w in presence.vocabulary})
+    word_id = {w: i for i, w in enumerate(vocabulary)}
+    lengths = np.zeros(report_count, dtype=np.int64)
+    pieces: list[tuple[np.ndarray, np.ndarray, WordPresence, np.ndarray]] = []
+    for presence, report_global in parts:
+        table = np.array([word_id[w] for w in presence.vocabulary], dtype=np.int32)
+        local = np.flatnonzero(report_global >= 0)
+        lengths[report_global[local]] = presence.indptr[local + 1] - presence.indptr[local]
+        pieces.append((local, report_global[local], presence, table))
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    term_ids = np.zeros(int(indptr[-1]), dtype=np.int32)
+    for local, globals_, presence, table in pieces:
+        starts = presence.indptr[local]
+        counts = presence.indptr[local + 1] - starts
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        source = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        target = np.arange(total, dtype=np.int64) + np.repeat(indptr[globals_] - (np.cumsum(counts) - counts), counts)
+        term_ids[target] = table[presence.term_ids[source]]
+    return WordPresence(generation=generation, vocabulary=tuple(vocabulary), indptr=indptr, term_ids=term_ids)
+
+
+def _read_words(folder: Path, ordinal_of: dict[str, int], report_count: int, name: str) -> WordPresence:
+    """Read one Whoosh word index into a WordPresence (vocabulary sorted).
 
     A reader function words_index.py does not have: it walks every term of
     the title and content fields (content words only) and every document of
-    the report_id field. Documents deleted by an update have no report (their
-    report_id postings are filtered by Whoosh) and are dropped."""
+    the report_id field."""
     started = time.perf_counter()
     vocabulary: dict[str, int] = {}
     pair_chunks: list[np.ndarray] = []
-    words_ix = open_words(index.folder / "whoosh")
+    words_ix = open_words(folder)
     with words_ix.reader() as reader:
         for leaf, _base in reader.leaf_readers():
             doc_report = np.full(leaf.doc_count_all(), -1, dtype=np.int64)
             for raw in leaf.lexicon("report_id"):
-                ordinal = index.by_id.get(raw.decode("utf-8"))
+                ordinal = ordinal_of.get(raw.decode("utf-8"))
                 if ordinal is not None:
                     doc_report[list(leaf.postings("report_id", raw).all_ids())] = ordinal
             for fieldname in _WORD_FIELDS:
@@ -200,29 +258,30 @@ def read_word_presence(index: OpenIndex) -> WordPresence:
                     pair_chunks.append(reports * _PAIR_BASE + word_id)
     if len(vocabulary) >= _PAIR_BASE:
         raise ValueError(f"{len(vocabulary)} words: more than the pair encoding holds")
+    # Renumber words in sorted order, so that segments combine by a gather.
+    words_sorted = sorted(vocabulary)
+    renumber = np.zeros(max(len(vocabulary), 1), dtype=np.int64)
+    renumber[[vocabulary[w] for w in words_sorted]] = np.arange(len(words_sorted))
     # (report, word) keys, sorted and distinct: a word in several sections,
     # or in the title and a section, is one entry. A sort and a comparison
     # with the neighbour: np.unique's hashing took 5 s for 9 million keys.
-    pairs = np.sort(np.concatenate(pair_chunks)) if pair_chunks else np.zeros(0, dtype=np.int64)
+    pairs = np.concatenate(pair_chunks) if pair_chunks else np.zeros(0, dtype=np.int64)
+    pairs = (pairs // _PAIR_BASE) * _PAIR_BASE + renumber[pairs % _PAIR_BASE]
+    pairs.sort()
     if len(pairs):
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     rows = pairs // _PAIR_BASE
     term_ids = (pairs % _PAIR_BASE).astype(np.int32)
-    indptr = np.searchsorted(rows, np.arange(index.report_count + 1), side="left").astype(np.int64)
+    indptr = np.searchsorted(rows, np.arange(report_count + 1), side="left").astype(np.int64)
     log.info(
         "word presence of %s: %d reports, %d words, %d entries in %.1f s",
-        index.generation,
-        index.report_count,
+        name,
+        report_count,
         len(vocabulary),
         len(term_ids),
         time.perf_counter() - started,
     )
-    return WordPresence(
-        generation=index.generation,
-        vocabulary=tuple(sorted(vocabulary, key=vocabulary.__getitem__)),
-        indptr=indptr,
-        term_ids=term_ids,
-    )
+    return WordPresence(generation=name, vocabulary=tuple(words_sorted), indptr=indptr, term_ids=term_ids)
 
 
 def _posting_documents(leaf: IndexReader, fieldname: str, raw: bytes) -> np.ndarray:

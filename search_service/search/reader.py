@@ -1,6 +1,7 @@
-"""One open index generation, and the handle that notices a newer one.
+"""One open index commit, and the handle that notices a newer one.
 
-`open_index` reads a generation once (memory-mapping the large arrays); an
+`open_index` opens the live commit's segments once (memory-mapping the
+large arrays); an
 `IndexHandle` gives the current `OpenIndex` and re-checks CURRENT at most
 once per `check_interval` seconds, so a rebuilt index is picked up by every
 running worker on its next request, without a restart.
@@ -9,8 +10,6 @@ running worker on its next request, without a restart.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -24,7 +23,8 @@ from search_service import store
 from search_service.citing.paragraphs import line_spans
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
 from search_service.model import CODED_FIELDS, Report, ReportFields
-from search_service.search.exact import ExactIndex, TermHits
+from search_service.search.exact import TermHits
+from search_service.segments.reader import SegmentSet
 from search_service.text import tokenizer_identity
 
 
@@ -38,26 +38,33 @@ class ReportArrays:
     values: dict[str, list[str]]  # place field -> value of each code
     ranks: dict[str, np.ndarray]  # place field -> each code's place when values are sorted
     code_of: dict[str, dict[str, int]]  # place field -> value -> code
-    report_start: np.ndarray
-    title_end: np.ndarray
 
 
 @dataclass
 class UnitArrays:
-    start: np.ndarray  # with one sentinel at the end
-    end: np.ndarray
     report: np.ndarray
     kind: np.ndarray
     first_of_report: np.ndarray  # report ordinal -> its first unit
 
 
-# Above this many occurrences per section, a term's occurrences are placed
-# in sections by searching the section boundaries among them.
-_PER_SECTION_FACTOR = 4
+class _Exact:
+    """The exact index of every live segment, for callers that ask it
+    directly (suggestions): occurrence tests and hits in global ordinals."""
+
+    def __init__(self, index: OpenIndex) -> None:
+        self._index = index
+
+    def occurrences(self, norm_term: str) -> np.ndarray:
+        """Report ordinals holding the term (non-empty exactly when it occurs)."""
+        return self._index.hits(norm_term).reports
+
+    def hits(self, norm_term: str) -> TermHits:
+        return self._index.segments.hits(norm_term)
 
 
 class OpenIndex:
-    """A generation opened for reading. Immutable; safe across threads."""
+    """A commit point opened for reading: every live segment, numbered as
+    one collection (segments/reader.py). Immutable; safe across threads."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -79,95 +86,53 @@ class OpenIndex:
                     "searching it would silently miss words: rebuild it with `search-service index build`"
                 )
         self.meta = meta
+        try:
+            self.segments = SegmentSet(folder)
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexMissing(f"the index at {folder} cannot be read: {exc}") from exc
+        seg = self.segments
         # The records of reports.json as stored (store.report_record): read
         # them through fields_of, outline and report, which give dataclasses.
-        self.records: list[dict] = _read_many_objects(folder / "reports.json")  # type: ignore[assignment]
+        self.records: list[dict] = seg.records
         self.by_id = {rec["report_id"]: i for i, rec in enumerate(self.records)}
-        values = {name: list(meta["facet_values"][name]) for name in CODED_FIELDS}
-        with np.load(folder / "reports.npz") as r:
-            self.reports = ReportArrays(
-                year=r["year"],
-                doc_type=r["doc_type"],
-                codes={name: r[f"{name}_code"] for name in CODED_FIELDS},
-                values=values,
-                ranks={name: _sort_ranks(values[name]) for name in CODED_FIELDS},
-                code_of={name: {v: i for i, v in enumerate(values[name])} for name in CODED_FIELDS},
-                report_start=r["report_start"],
-                title_end=r["title_end"],
-            )
-        with np.load(folder / "units.npz") as u:
-            unit_report = u["unit_report"]
-            first = np.searchsorted(unit_report, np.arange(len(self.records) + 1), side="left")
-            self.units = UnitArrays(u["unit_start"], u["unit_end"], unit_report, u["unit_kind"], first)
-        self.text_offsets = np.load(folder / "text_offsets.npy")
-        # Read with pread: no lock, and no file pages counted in the worker's
-        # memory (a map of it grew by 64 KiB of neighbours per section read).
-        self._texts = open(folder / "texts.bin", "rb")  # noqa: SIM115 - lives as long as the index
-        self.exact = ExactIndex(
-            folder, self.units.start, self.units.end, self.units.report, self.reports.title_end, len(self.records)
+        values = seg.values
+        self.reports = ReportArrays(
+            year=seg.year,
+            doc_type=seg.doc_type,
+            codes=seg.codes,
+            values=values,
+            ranks={name: _sort_ranks(values[name]) for name in CODED_FIELDS},
+            code_of={name: {v: i for i, v in enumerate(values[name])} for name in CODED_FIELDS},
         )
+        self.units = UnitArrays(seg.unit_report, seg.unit_kind, seg.first_of_report)
+        self.exact = _Exact(self)
         self._hits_cache: OrderedDict[str, TermHits] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self.report_count = len(self.records)
-        self.unit_count = len(unit_report)
-        lengths = self.units.end - self.units.start[:-1]
-        self.report_length = np.bincount(unit_report, weights=lengths, minlength=self.report_count)
-        years = self.reports.year
-        self.all_years = sorted({int(y) for y in years if y})
+        self.report_count = seg.report_count
+        self.unit_count = seg.unit_count
+        self.report_length = seg.report_length
+        self.all_years = sorted({int(y) for y in seg.year.tolist() if y})
 
     # --------------------------------------------------------------- terms
 
     def hits(self, norm_term: str) -> TermHits:
-        """Where a normalised term occurs (cached per generation)."""
+        """Where a normalised term occurs (cached per commit)."""
         with self._cache_lock:
             cached = self._hits_cache.get(norm_term)
             if cached is not None:
                 self._hits_cache.move_to_end(norm_term)
                 return cached
-        found = self._term_hits(norm_term)
+        found = self.segments.hits(norm_term)
         with self._cache_lock:
             self._hits_cache[norm_term] = found
             while len(self._hits_cache) > 256:
                 self._hits_cache.popitem(last=False)
         return found
 
-    def _term_hits(self, norm_term: str) -> TermHits:
-        """What ExactIndex.hits answers, with a second way of placing
-        occurrences for terms that occur far more often than there are
-        sections (法 occurs about 4 million times in 20,000 reports):
-        binary-searching every section boundary in the sorted occurrences
-        costs sections x log occurrences instead of occurrences x log
-        sections (at 20,000 reports, 法 takes 50 ms instead of 330 ms).
-        The answer is the same either way."""
-        found = self.exact.occurrences(norm_term)
-        size = len(norm_term)
-        if len(found) <= _PER_SECTION_FACTOR * self.unit_count:
-            return self.exact.place(norm_term, found)
-
-        # The index in `found` of the first occurrence at or after each
-        # section start (the few starts are cast, not the many occurrences).
-        first = np.searchsorted(found, self.units.start.astype(found.dtype))  # with the sentinel
-        per_unit = np.diff(first)
-        per_report = np.bincount(self.units.report, weights=per_unit, minlength=self.report_count)
-        report_ids = np.flatnonzero(per_report)
-        # A section (a title) holds a whole occurrence when its first
-        # occurrence ends inside it: the others start later.
-        earliest = found[np.minimum(first[:-1], len(found) - 1)].astype(np.int64)
-        whole = (per_unit > 0) & (earliest + size <= self.units.end)
-        report_first = self.units.first_of_report[:-1]
-        in_title = (per_report > 0) & (earliest[report_first] + size <= self.reports.title_end)
-        return TermHits(
-            reports=report_ids.astype(np.int32),
-            counts=per_report[report_ids].astype(np.int32),
-            units=np.flatnonzero(whole).astype(np.int32),
-            title_reports=np.flatnonzero(in_title).astype(np.int32),
-        )
-
     # --------------------------------------------------------------- reports
 
     def unit_text(self, unit: int) -> str:
-        start, end = int(self.text_offsets[unit]), int(self.text_offsets[unit + 1])
-        return os.pread(self._texts.fileno(), end - start, start).decode("utf-8")
+        return self.segments.unit_text(unit)
 
     def searchable_text(self, ordinal: int, position: int) -> str:
         """The text the "mentions" rule reads for one section of a report
@@ -237,20 +202,7 @@ class OpenIndex:
         return store.record_report(self.records[ordinal], texts)
 
     def close(self) -> None:
-        self._texts.close()
-
-
-def _read_many_objects(path: Path) -> object:
-    """store.read_json without the cyclic garbage collector: JSON holds no
-    cycles, and collections triggered by the many new objects doubled the
-    time to open a large index (0.2 s against 0.4 s at 20,000 reports)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return store.read_json(path)
-    finally:
-        if enabled:
-            gc.enable()
+        self.segments.close()
 
 
 def _parse_time(value: object) -> float | None:

@@ -71,15 +71,22 @@ def _occurs(index: OpenIndex, norm: str) -> bool:
 
 
 def _vocabulary_neighbours(index: OpenIndex, norm: str) -> list[str]:
-    """Words of the index within a small edit distance of norm."""
-    try:
-        words_ix = open_words(index.folder / "whoosh")
-    except (OSError, EmptyIndexError) as exc:
-        log.warning("no word index for suggestions in %s: %s", index.folder, exc)
-        return []
+    """Words of the index within a small edit distance of norm (every
+    segment's vocabulary; a word only a deleted report had is dropped by
+    the caller, which checks that each suggestion occurs)."""
     maxdist = 1 if len(norm) <= 3 else 2
-    with words_ix.searcher() as searcher:
-        found = searcher.corrector("content").suggest(norm, limit=MAX_SUGGESTIONS * 2, maxdist=maxdist)
+    found: dict[str, None] = {}
+    for part in index.segments.parts:
+        folder = part.segment.folder / "whoosh"
+        try:
+            words_ix = open_words(folder)
+        except (OSError, EmptyIndexError) as exc:
+            log.warning("no word index for suggestions in %s: %s", folder, exc)
+            continue
+        with words_ix.searcher() as searcher:
+            found.update(
+                dict.fromkeys(searcher.corrector("content").suggest(norm, limit=MAX_SUGGESTIONS * 2, maxdist=maxdist))
+            )
     return [w for w in found if len(w) >= 2 and len(w) >= len(norm) - maxdist]
 
 

@@ -1,0 +1,135 @@
+"""The on-disk format of segments and commit points (writer.py writes it,
+reader.py reads it; this module names every file and its fields).
+
+An index folder holds immutable segments and commit points:
+
+    index/
+      CURRENT                 name of the live commit point (replaced atomically)
+      .lock                   the writer lock (indexing/lock.py)
+      seg-20261125T184501…/   one segment: a set of reports, never modified
+        meta.json             format, tokenizer identity, counts, facet values
+        reports.json          one record per report, in ordinal order (store.report_record)
+        reports.npz           per report: year, doc type, facet codes, corpus start,
+                              title end, report_id and source
+        units.npz             per section: report ordinal, kind, start and end in
+                              the segment's corpus
+        bi_*.npy              the exact pair index over the segment's corpus
+                              (search/exact.py): positions are per segment
+        texts.bin, text_offsets.npy   section texts for display and snippets
+        whoosh/               the jieba-word index of its sections
+        word_presence.npz     report x content-word matrix (analysis/)
+      gen-20261125T184502…/   one commit point
+        commit.json           the segments it is made of, in order, and per
+                              segment the file of its deleted reports
+        deleted-<segment>.npy sorted local ordinals deleted in that segment
+                              (a tombstone: the segment itself is not rewritten)
+        meta.json             counts over the live reports, the file manifest
+        first_seen.json       report_id -> when it first entered the index
+      changes.jsonl           what each build added, changed, removed
+
+A build writes one segment per `segment_reports` reports; an update writes one
+segment for new and changed files and tombstones for the reports it replaces;
+a merge (merge_policy in writer.py) rewrites a few small segments as one.
+Every segment and commit is written under a hidden name, fsynced, renamed,
+and only then named by CURRENT: a reader sees the old commit or the new one.
+
+Format history: 1 first layout; 2 pair-only exact index; 3 every readable
+document indexed with doc_type, level, unit and url (titles may be null);
+4 segments and commit points (a generation was one folder with every file).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+FORMAT_VERSION = 4
+SEGMENT_PREFIX = "seg-"
+COMMIT_FILE = "commit.json"
+SEGMENT_META = "meta.json"
+TOMBSTONE_PREFIX = "deleted-"
+# A build starts a new segment after this many reports (the
+# SEARCH_SERVICE_SEGMENT_REPORTS setting).
+DEFAULT_SEGMENT_REPORTS = 50_000
+
+
+@dataclass(frozen=True)
+class SegmentEntry:
+    """One segment as a commit names it: its folder's name, its report
+    count, and its deleted local ordinals (sorted)."""
+
+    name: str
+    reports: int
+    deleted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+
+    @property
+    def live(self) -> int:
+        return self.reports - len(self.deleted)
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit point: the segments of one state of the index."""
+
+    segments: tuple[SegmentEntry, ...]
+
+    def live(self) -> int:
+        return sum(s.live for s in self.segments)
+
+
+def new_name(prefix: str) -> str:
+    """A folder name that sorts by creation time and is unique per process."""
+    import datetime as dt
+
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    return f"{prefix}{stamp}-{os.getpid()}"
+
+
+def segment_folder(commit_folder: Path, name: str) -> Path:
+    """Segments live beside the commits that name them."""
+    if "/" in name or not name.startswith(SEGMENT_PREFIX):
+        raise ValueError(f"not a segment name: {name!r}")
+    return commit_folder.parent / name
+
+
+def write_commit(folder: Path, commit: Commit) -> None:
+    """commit.json and the tombstones into a commit folder being written."""
+    entries = []
+    for seg in commit.segments:
+        entry: dict[str, object] = {"name": seg.name, "reports": seg.reports, "deleted": len(seg.deleted)}
+        if len(seg.deleted):
+            tombstone = f"{TOMBSTONE_PREFIX}{seg.name}.npy"
+            np.save(folder / tombstone, np.asarray(seg.deleted, dtype=np.int32), allow_pickle=False)
+            entry["tombstone"] = tombstone
+        entries.append(entry)
+    from search_service import store
+
+    store.write_json(folder / COMMIT_FILE, {"format_version": FORMAT_VERSION, "segments": entries})
+
+
+def read_commit(folder: Path) -> Commit:
+    """The commit point in folder. OSError/ValueError/KeyError when it is
+    not one (of this format)."""
+    from search_service import store
+
+    data = store.read_json(folder / COMMIT_FILE)
+    if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{folder} is not a commit point of format {FORMAT_VERSION}")
+    segments = []
+    for entry in data["segments"]:
+        deleted = np.zeros(0, dtype=np.int32)
+        if entry.get("tombstone"):
+            name = str(entry["tombstone"])
+            if "/" in name:
+                raise ValueError(f"bad tombstone name {name!r}")
+            deleted = np.load(folder / name, allow_pickle=False)
+        segment_folder(folder, str(entry["name"]))  # checks the name
+        segments.append(SegmentEntry(str(entry["name"]), int(entry["reports"]), deleted))
+    return Commit(tuple(segments))
+
+
+def is_commit(folder: Path) -> bool:
+    return (folder / COMMIT_FILE).is_file()

@@ -1,0 +1,321 @@
+"""Writing segments and commit points (the format is in format.py).
+
+A segment is written once, by `SegmentWriter`, from reports in any order:
+it sorts them by source, lays their normalised texts end to end in its own
+corpus (positions are per segment, so the collection has no size ceiling),
+and writes the exact index, texts, arrays, records, word index and word
+presence matrix into a hidden folder that is fsynced and renamed into place.
+Nothing modifies it afterwards: deletions are tombstones in a commit point.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import shutil
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from search_service import store
+from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, Report
+from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays
+from search_service.segments.format import (
+    COMMIT_FILE,
+    FORMAT_VERSION,
+    SEGMENT_META,
+    SEGMENT_PREFIX,
+    Commit,
+    SegmentEntry,
+    new_name,
+    write_commit,
+)
+from search_service.text import normalize, tokenizer_identity
+from search_service.words_index import ReportWords, report_words
+
+log = logging.getLogger(__name__)
+
+BUILDING_PREFIX = ".building-"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A report's text as the exact index lays it out: its units normalised
+    end to end, with the separator after them."""
+
+    text: str
+    unit_lengths: tuple[int, ...]
+    title_length: int
+
+    @classmethod
+    def of(cls, report: Report) -> Normalised:
+        return cls.from_units(report, normalised_units(report))
+
+    @classmethod
+    def from_units(cls, report: Report, units: list[str]) -> Normalised:
+        return cls("".join(units) + SEPARATOR, tuple(len(u) for u in units), len(normalize(report.title or "")))
+
+
+def normalised_units(report: Report) -> list[str]:
+    return [normalize(raw) for _, raw in report.searchable_units()]
+
+
+class SegmentWriter:
+    """One segment being written in index_dir. add() reports (with their
+    words and normalised text when the parsing workers computed them), then
+    finish() or cancel()."""
+
+    def __init__(self, index_dir: Path) -> None:
+        from search_service import words_index
+
+        self.index_dir = index_dir
+        self.name = new_name(SEGMENT_PREFIX)
+        self.building = index_dir / f"{BUILDING_PREFIX}{self.name}"
+        self.building.mkdir()
+        self._words = words_index.writer(words_index.create(self.building / "whoosh"))
+        self._add_words = words_index.add_report
+        self._reports: list[Report] = []
+        self._normalised: dict[str, Normalised] = {}
+
+    def __len__(self) -> int:
+        return len(self._reports)
+
+    def add(self, report: Report, words: ReportWords | None = None, normalised: Normalised | None = None) -> None:
+        if words is None or normalised is None:
+            units = normalised_units(report)
+            words = words or report_words(report, units)
+            normalised = normalised or Normalised.from_units(report, units)
+        self._add_words(self._words, report, words)
+        self._normalised[report.report_id] = normalised
+        self._reports.append(report)
+
+    def finish(self) -> SegmentEntry:
+        """Write every file, fsync and rename the segment into place."""
+        from search_service.analysis.word_presence import write_segment_presence
+
+        reports = sorted(self._reports, key=lambda r: r.source)
+        # The word index's commit (Python, mostly sorting postings) runs in a
+        # thread beside the exact index (numpy, which releases the GIL).
+        committing = _Background(self._words.commit)
+        try:
+            write_arrays(self.building, reports, self._normalised)
+        finally:
+            committing.join()
+        committing.raise_error()
+        write_segment_presence(self.building, [r.report_id for r in reports])
+        fsync_tree(self.building)
+        os.rename(self.building, self.index_dir / self.name)
+        store.fsync_dir(self.index_dir)
+        self._reports, self._normalised = [], {}
+        return SegmentEntry(self.name, len(reports))
+
+    def cancel(self) -> None:
+        """Give up the segment (a failure here must not hide the error that
+        caused it)."""
+        try:
+            self._words.cancel()
+        except OSError as exc:
+            log.warning("could not cancel the word index writer: %s", exc)
+        shutil.rmtree(self.building, ignore_errors=True)
+
+
+def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Normalised]) -> None:
+    """Every file of a segment but the word index (not yet fsynced); reports
+    sorted by source, each with its normalised text in `normalised` (by
+    report id) or normalised here."""
+    position = 0
+    chunks: list[tuple[int, str]] = []
+    unit_start: list[int] = []
+    unit_end: list[int] = []
+    report_start: list[int] = []
+    title_end: list[int] = []
+    unit_report: list[int] = []
+    unit_kind: list[int] = []
+    text_lengths: list[int] = []
+    with open(folder / "texts.bin", "wb") as texts:
+        for ordinal, report in enumerate(reports):
+            known = normalised.get(report.report_id) or Normalised.of(report)
+            chunks.append((position, known.text))
+            report_start.append(position)
+            title_end.append(position + known.title_length)
+            for length in known.unit_lengths:
+                unit_start.append(position)
+                position += length
+                unit_end.append(position)
+            position += 1
+            for section in report.sections:
+                unit_report.append(ordinal)
+                unit_kind.append(SECTION_KINDS.index(section.kind))
+                text_lengths.append(texts.write(section.text.encode("utf-8")))
+    corpus = np.empty(position, dtype=np.uint32)
+    for start, text in chunks:
+        corpus[start : start + len(text)] = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    del chunks
+    ExactIndex.save(folder, build_exact_arrays(corpus))
+    del corpus
+
+    text_offsets = np.zeros(len(text_lengths) + 1, dtype=np.int64)
+    np.cumsum(text_lengths, out=text_offsets[1:])
+    np.save(folder / "text_offsets.npy", text_offsets)
+    np.savez(
+        folder / "units.npz",
+        unit_start=np.array(unit_start + [position], dtype=np.int64),
+        unit_end=np.array(unit_end, dtype=np.int64),
+        unit_report=np.array(unit_report, dtype=np.int32),
+        unit_kind=np.array(unit_kind, dtype=np.int8),
+    )
+    facet_values: dict[str, list[str]] = {}
+    codes: dict[str, np.ndarray] = {}
+    for name in CODED_FIELDS:
+        values = sorted({getattr(r, name) for r in reports if getattr(r, name)})
+        lookup = {v: i for i, v in enumerate(values)}
+        facet_values[name] = values
+        codes[name] = np.array([lookup.get(getattr(r, name), -1) for r in reports], dtype=np.int32)
+    np.savez(
+        folder / "reports.npz",
+        year=np.array([r.year or 0 for r in reports], dtype=np.int32),
+        report_start=np.array(report_start, dtype=np.int64),
+        title_end=np.array(title_end, dtype=np.int64),
+        doc_type=np.array([DOC_TYPES.index(r.doc_type) for r in reports], dtype=np.int8),
+        report_id=np.array([r.report_id for r in reports], dtype=str),
+        source=np.array([r.source for r in reports], dtype=str),
+        **{f"{name}_code": codes[name] for name in CODED_FIELDS},
+    )
+    store.write_json(folder / "reports.json", [store.report_record(r) for r in reports])
+    meta = {
+        "format_version": FORMAT_VERSION,
+        **tokenizer_identity(),
+        "reports": len(reports),
+        "sections": len(unit_report),
+        "corpus_characters": position,
+        "facet_values": facet_values,
+    }
+    store.write_json(folder / SEGMENT_META, meta)
+
+
+def fsync_tree(folder: Path) -> None:
+    """Every file and folder under folder on disk."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        store.fsync_dir(path)
+
+
+class _Background(threading.Thread):
+    """Run work in a thread; its exception is raised again by raise_error."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        super().__init__(name="segment-writer", daemon=True)
+        self._work = work
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            self._error = exc
+
+    def raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+# ------------------------------------------------------------ commit points
+
+
+def write_commit_folder(folder: Path, commit: Commit, info: dict[str, object]) -> dict[str, object]:
+    """commit.json, tombstones and meta.json (counts over the live reports,
+    then `info`) into a new commit folder; segments with no live report are
+    left out. Returns the meta written."""
+    from search_service.segments.reader import SegmentSet
+
+    commit = Commit(tuple(s for s in commit.segments if s.live > 0))
+    write_commit(folder, commit)
+    opened = SegmentSet(folder)
+    try:
+        meta = {"format_version": FORMAT_VERSION, **tokenizer_identity(), **opened.statistics(), **info}
+    finally:
+        opened.close()
+    store.write_json(folder / "meta.json", meta)
+    return meta
+
+
+def write_generation(folder: Path, reports: list[Report], info: dict[str, object]) -> None:
+    """A commit point in folder (which must be new) over one new segment of
+    reports, written beside it; not switched to."""
+    folder.mkdir(parents=True)
+    writer = SegmentWriter(folder.parent)
+    try:
+        for report in reports:
+            writer.add(report)
+        entry = writer.finish()
+    except BaseException:
+        writer.cancel()
+        raise
+    import datetime as dt
+
+    built = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    write_commit_folder(folder, Commit((entry,)), {"built_at": built, **info})
+    fsync_tree(folder)
+
+
+def is_commit_folder(folder: Path) -> bool:
+    return (folder / COMMIT_FILE).is_file()
+
+
+# ------------------------------------------------------------ merging
+
+# A tier holds segments whose live report counts have the same order of
+# magnitude (base MERGE_FACTOR); more than MERGE_WIDTH segments in one tier
+# are merged into one, which then sits in the tier above.
+MERGE_FACTOR = 10
+MERGE_WIDTH = 8
+
+
+def tiered_merge_policy(
+    segments: Sequence[SegmentEntry], width: int = MERGE_WIDTH, factor: int = MERGE_FACTOR
+) -> list[list[str]]:
+    """The groups of segments to merge (by name): every tier with more than
+    `width` segments, and any segment more than half deleted, joins the
+    merge of its tier. Empty when the index is fine as it is."""
+    tiers: dict[int, list[SegmentEntry]] = {}
+    for seg in segments:
+        tiers.setdefault(int(math.log(max(seg.live, 1), factor)), []).append(seg)
+    groups = []
+    for members in tiers.values():
+        if len(members) > width:
+            groups.append([s.name for s in members])
+    return groups
+
+
+def merge_segments(index_dir: Path, commit_folder: Path, commit: Commit, names: Sequence[str]) -> Commit:
+    """Write one segment holding the live reports of the named segments of
+    commit; the commit with them replaced by it (not yet written)."""
+    from search_service.segments.format import segment_folder
+    from search_service.segments.reader import Segment
+
+    chosen = [s for s in commit.segments if s.name in set(names)]
+    writer = SegmentWriter(index_dir)
+    try:
+        for entry in chosen:
+            segment = Segment(segment_folder(commit_folder, entry.name))
+            try:
+                deleted = set(entry.deleted.tolist())
+                for local in range(segment.report_count):
+                    if local not in deleted:
+                        writer.add(segment.report(local))
+            finally:
+                segment.close()
+        merged = writer.finish()
+    except BaseException:
+        writer.cancel()
+        raise
+    kept = [s for s in commit.segments if s.name not in set(names)]
+    return Commit((*kept, merged))
