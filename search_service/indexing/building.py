@@ -209,6 +209,9 @@ def _write(
         kept_old = _collect(results, summary, manifest, stats, new)
         _check_strict(summary, strict)
         entries = new.finish()
+    except OSError as exc:
+        new.cancel()
+        raise BuildFailed(f"could not write the index in {index_dir}: {exc.strerror or exc}") from exc
     except BaseException:
         new.cancel()
         raise
@@ -416,10 +419,12 @@ def _merge(index_dir: Path, merge_policy: MergePolicy, first_seen: dict[str, str
     try:
         for names in groups:
             commit = merge_segments(index_dir, live, commit, names)
-    except BaseException:
+    except BaseException as exc:
         for entry in commit.segments:
             if entry not in before.segments:
                 shutil.rmtree(index_dir / entry.name, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BuildFailed(f"could not merge segments in {index_dir}: {exc.strerror or exc}") from exc
         raise
     meta = store.read_json(live / "meta.json")
     info = {key: value for key, value in meta.items() if key in _INFO_KEYS} if isinstance(meta, dict) else {}

@@ -116,9 +116,11 @@ class SegmentWriter:
     def cancel(self) -> None:
         """Give up the segment (a failure here must not hide the error that
         caused it)."""
+        from whoosh.writing import IndexingError
+
         try:
             self._words.cancel()
-        except OSError as exc:
+        except (OSError, IndexingError) as exc:  # IndexingError: it had committed already
             log.warning("could not cancel the word index writer: %s", exc)
         shutil.rmtree(self.building, ignore_errors=True)
 
