@@ -144,6 +144,7 @@ def _run_build(
                 on_start=start,
                 strict=strict,
                 time_budget=settings.file_time_budget,
+                segment_reports=settings.segment_reports,
             )
         finally:
             close()
@@ -213,6 +214,24 @@ index_build = index.command("build")(
     _build_command("build", "Full rebuild; searchers keep the old index until the new one is complete.")
 )
 index_update = index.command("update")(_build_command("update", "Add new and changed files, drop removed ones."))
+
+
+@index.command("merge")
+@_index_option
+@click.option("--all", "everything", is_flag=True, help="merge every segment into one")
+def index_merge(index_dir: Path | None, everything: bool) -> None:
+    """Merge small segments (as `index update` does at its end), or all of them."""
+    from search_service.indexing import merge_index
+    from search_service.segments.writer import tiered_merge_policy
+
+    settings = _settings().with_overrides(index_dir=index_dir)
+
+    def merge_all(segments: tuple) -> list[list[str]]:
+        return [[s.name for s in segments]] if len(segments) > 1 else []
+
+    with _errors_to_exit_codes():
+        name = merge_index(settings.index_dir, merge_all if everything else tiered_merge_policy)
+    log.info("merged into %s", name if name else "nothing to merge")
 
 
 @index.command("stats")

@@ -23,6 +23,8 @@ class Settings:
       source file may take to read and parse; a file over it is reported as
       failed ("took longer than 60 s to read (time budget)") and the build
       goes on. 0 means no limit;
+    - `segment_reports` (SEARCH_SERVICE_SEGMENT_REPORTS): a build starts a
+      new segment after this many reports (segments/format.py);
     - the request limits (`max_query_length` ... `max_request_bytes`).
     """
 
@@ -36,6 +38,7 @@ class Settings:
     max_request_bytes: int = 64 * 1024
     cors_origins: tuple[str, ...] = ("*",)
     file_time_budget: float = 60.0
+    segment_reports: int = 50_000
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -51,6 +54,8 @@ class Settings:
             settings = replace(settings, cors_origins=origins)
         if env.get("SEARCH_SERVICE_FILE_TIME_BUDGET"):
             settings = replace(settings, file_time_budget=_seconds(env["SEARCH_SERVICE_FILE_TIME_BUDGET"]))
+        if env.get("SEARCH_SERVICE_SEGMENT_REPORTS"):
+            settings = replace(settings, segment_reports=_count(env["SEARCH_SERVICE_SEGMENT_REPORTS"]))
         return settings
 
     def with_overrides(self, **overrides: object) -> Settings:
@@ -68,4 +73,15 @@ def _seconds(text: str) -> float:
         raise BadSetting(
             f"SEARCH_SERVICE_FILE_TIME_BUDGET must be a number of seconds >= 0 (0: no limit), not {text!r}"
         )
+    return value
+
+
+def _count(text: str) -> int:
+    """A positive number of reports, refused by name otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise BadSetting(f"SEARCH_SERVICE_SEGMENT_REPORTS must be a number of reports >= 1, not {text!r}")
     return value
