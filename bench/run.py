@@ -402,6 +402,8 @@ def table_rows(summary: dict) -> list[tuple[str, list[float | None], int]]:
     if update:
         rows.append(ours_only(f"index update s ({update['changed_files']} files changed)", update["seconds"], 1))
         rows.append(ours_only("update / full build", update["over_build"], 3))
+        if "written_over_index" in update:
+            rows.append(ours_only("update bytes written / index bytes", update["written_over_index"], 3))
     return rows
 
 
@@ -599,12 +601,16 @@ def run(args: argparse.Namespace) -> dict:
 
     changed = change_one_percent(source)
     log.info("index update after %d changed files", changed)
+    existing = _files(ours.index_dir)  # type: ignore[arg-type]
     update = ours.update()
+    written = sum(size for path, size in _files(ours.index_dir).items() if path not in existing)  # type: ignore[arg-type]
     summary["update"] = {
         "changed_files": changed,
         "seconds": update.seconds,
         "reused": update.reused,
         "over_build": update.seconds / figures["ours"].build_s,
+        "bytes_written": written,
+        "written_over_index": written / max(ours.size_bytes(), 1),
     }
     ours.close()
     return summary
@@ -633,6 +639,17 @@ def analysis_lines(summary: dict) -> list[str]:
             f"p95 {_fmt(grid['latency_ms'].get('p95'))} ms"
         )
     return lines
+
+
+def _files(folder: Path) -> dict[tuple[int, str], int]:
+    """(inode, path) -> size of every file under folder: what an update
+    writes is what was not there before."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            found[(st.st_ino, str(path))] = st.st_size
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

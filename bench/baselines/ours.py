@@ -75,10 +75,15 @@ class OursEngine:
         find(self.index, query.request)
 
     def size_bytes(self) -> int:
-        """The live generation's size (an update adds a second one)."""
+        """The live commit's size: its own folder and its segments'."""
         assert self.index_dir is not None
         generation = store.current_generation(self.index_dir)
-        return folder_size(generation) if generation else 0
+        if generation is None:
+            return 0
+        from search_service.segments.format import read_commit
+
+        segments = [self.index_dir / s.name for s in read_commit(generation).segments]
+        return folder_size(generation) + sum(folder_size(s) for s in segments)
 
     def close(self) -> None:
         if self.index is not None:
