@@ -13,6 +13,7 @@ import requests
 
 from search_service import store
 from search_service.citing.changes import LOG_NAME
+from search_service.segments.format import read_commit
 from tests.conftest import start_gunicorn, stop
 
 QUERIES = [
@@ -27,10 +28,12 @@ QUERIES = [
 
 def copy_as_rsync_would(index_dir: Path, replica: Path) -> None:
     """The publish step of docs/deploy.md: the generation's immutable files
-    first, then the commit point (CURRENT), then the change log."""
+    (its segments, then its own folder) first, then the commit point (CURRENT), then the change log."""
     generation = store.current_generation(index_dir)
     assert generation is not None
     replica.mkdir()
+    for segment in read_commit(generation).segments:
+        shutil.copytree(index_dir / segment.name, replica / segment.name)
     shutil.copytree(generation, replica / generation.name)
     assert store.current_generation(replica) is None  # not served before CURRENT names it
     shutil.copy2(index_dir / store.CURRENT_FILE, replica / store.CURRENT_FILE)

@@ -49,17 +49,19 @@ class UnitArrays:
 
 class _Exact:
     """The exact index of every live segment, for callers that ask it
-    directly (suggestions): occurrence tests and hits in global ordinals."""
+    directly (suggestions): occurrence tests and hits in global ordinals.
+    It holds the segments, not the OpenIndex: no reference cycle, so a
+    replaced index is freed by reference counting (see service.py)."""
 
-    def __init__(self, index: OpenIndex) -> None:
-        self._index = index
+    def __init__(self, segments: SegmentSet) -> None:
+        self._segments = segments
 
     def occurrences(self, norm_term: str) -> np.ndarray:
         """Report ordinals holding the term (non-empty exactly when it occurs)."""
-        return self._index.hits(norm_term).reports
+        return self._segments.hits(norm_term).reports
 
     def hits(self, norm_term: str) -> TermHits:
-        return self._index.segments.hits(norm_term)
+        return self._segments.hits(norm_term)
 
 
 class OpenIndex:
@@ -105,7 +107,7 @@ class OpenIndex:
             code_of={name: {v: i for i, v in enumerate(values[name])} for name in CODED_FIELDS},
         )
         self.units = UnitArrays(seg.unit_report, seg.unit_kind, seg.first_of_report)
-        self.exact = _Exact(self)
+        self.exact = _Exact(seg)
         self._hits_cache: OrderedDict[str, TermHits] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.report_count = seg.report_count
