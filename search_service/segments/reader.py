@@ -195,6 +195,7 @@ class SegmentSet:
                 table = np.array([lookup.get(v, -1) for v in part.segment.values[name]] + [-1], dtype=np.int32)
                 remapped.append(table[part.segment.codes[name]])  # code -1 reads the last entry, -1
             self.codes[name] = self._gather_arrays(remapped, np.int32)
+        self._identity = len(self.parts) == 1 and bool(self.parts[0].live.all())
 
     def _gather(self, array_of, dtype) -> np.ndarray:  # type: ignore[no-untyped-def]
         return self._gather_arrays([array_of(p.segment) for p in self.parts], dtype)
@@ -211,6 +212,8 @@ class SegmentSet:
     def hits(self, norm_term: str) -> TermHits:
         """Where a normalised term occurs, in global ordinals: each segment's
         hits, deleted reports dropped, merged in order."""
+        if len(self.parts) == 1 and self._identity:
+            return self.parts[0].segment.hits(norm_term)  # one segment, nothing deleted: ordinals agree
         reports, counts, units, titles = [], [], [], []
         for part in self.parts:
             found = part.segment.hits(norm_term)
