@@ -139,6 +139,8 @@ def test_tiered_policy_merges_only_crowded_tiers():
     big = [SegmentEntry("seg-big", 5000, np.arange(10, dtype=np.int32))]
     assert tiered_merge_policy(big + small[:8]) == []
     assert tiered_merge_policy(big + small) == [[s.name for s in small]]
+    emptied = SegmentEntry("seg-emptied", 5000, np.arange(2600, dtype=np.int32))
+    assert tiered_merge_policy([emptied, *small[:3]]) == [["seg-emptied"]]
 
 
 def test_merge_killed_at_random_points_leaves_the_old_commit_serving(tmp_path):

@@ -285,8 +285,9 @@ def tiered_merge_policy(
     segments: Sequence[SegmentEntry], width: int = MERGE_WIDTH, factor: int = MERGE_FACTOR
 ) -> list[list[str]]:
     """The groups of segments to merge (by name): every tier with more than
-    `width` segments, and any segment more than half deleted, joins the
-    merge of its tier. Empty when the index is fine as it is."""
+    `width` segments; in the other tiers, the segments more than half
+    deleted (merged together, or rewritten alone without their deleted
+    reports). Empty when the index is fine as it is."""
     tiers: dict[int, list[SegmentEntry]] = {}
     for seg in segments:
         tiers.setdefault(int(math.log(max(seg.live, 1), factor)), []).append(seg)
@@ -294,6 +295,10 @@ def tiered_merge_policy(
     for members in tiers.values():
         if len(members) > width:
             groups.append([s.name for s in members])
+        else:
+            emptied = [s.name for s in members if len(s.deleted) > s.live]
+            if emptied:
+                groups.append(emptied)  # rewritten without their deleted reports
     return groups
 
 
