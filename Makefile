@@ -19,10 +19,11 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-# Builds the index from the bundled reports unless one exists. Exit 75 means a
-# cron rebuild holds the lock: its index will appear, so do not fight it.
+# Builds the index from the bundled reports unless a readable one exists (an
+# index of an older format, which the service refuses, is rebuilt). Exit 75
+# means a cron rebuild holds the lock: its index will appear, so do not fight it.
 index: $(STAMP)
-	@if [ ! -f "$(INDEX)/CURRENT" ]; then \
+	@if [ ! -f "$(INDEX)/CURRENT" ] || ! $(BIN)/search-service index stats --index "$(INDEX)" >/dev/null 2>&1; then \
 	  $(BIN)/search-service index build -v --index "$(INDEX)" || [ $$? -eq 75 ]; \
 	fi
 
