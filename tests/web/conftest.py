@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from search_service.config import PROJECT_ROOT, Settings
 from search_service.indexing import load_reports, write_generation
 from search_service.model import Section
 from search_service.store import current_generation, switch_current
+from tests.analysis.reports import build
+from tests.conftest import start_gunicorn, stop
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = PROJECT_ROOT / "screenshots"
@@ -54,6 +57,27 @@ def watched_page(browser: Browser, server: str, **options: Any) -> tuple[Page, l
     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
     page.on("request", lambda r: None if r.url.startswith(server) else problems.append(f"external: {r.url}"))
     return page, problems
+
+
+@contextmanager
+def served_reports(folder: Path, files: dict[str, str]) -> Iterator[str]:
+    """gunicorn (one worker) serving the collection built in `folder` from
+    report `files` (name -> text); yields its base URL."""
+    proc, base = start_gunicorn(build(folder, files), workers=1)
+    try:
+        yield base
+    finally:
+        stop(proc)
+
+
+@pytest.fixture()
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A desktop-width watched page of the module's `server`; the test fails
+    on a script error or a request leaving the server."""
+    pg, problems = watched_page(browser, server, viewport=DESKTOP)
+    yield pg
+    pg.context.close()
+    assert problems == []
 
 
 COPIES = 6  # 5 samples x 6 copies = 30 reports

@@ -12,9 +12,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.analysis.reports import build, report_text
-from tests.conftest import start_gunicorn, stop
-from tests.web.conftest import DESKTOP, PHONE, SHOTS, watched_page
+from tests.analysis.reports import report_text
+from tests.web.conftest import PHONE, SHOTS, served_reports, watched_page
 
 UNITS = ("吉水镇", "石角镇", "安铺镇", "横山镇")
 YEARS = tuple(range(2019, 2025))
@@ -43,19 +42,8 @@ def server(tmp_path_factory) -> Iterator[str]:
             if u == 0:
                 parts = {"measures": parts["measures"], "problems": "不足。", "leadership": "履职。", "plans": "无。"}
             files[f"{u}-{year}.txt"] = report_text(unit, year, date, parts)
-    proc, base = start_gunicorn(build(tmp_path_factory.mktemp("browser-analysis"), files), workers=1)
-    try:
+    with served_reports(tmp_path_factory.mktemp("browser-analysis"), files) as base:
         yield base
-    finally:
-        stop(proc)
-
-
-@pytest.fixture()
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    pg, problems = watched_page(browser, server, viewport=DESKTOP)
-    yield pg
-    pg.context.close()
-    assert problems == []
 
 
 def test_coverage_colours_title_sort_and_csv(page: Page, server: str):

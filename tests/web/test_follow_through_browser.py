@@ -12,9 +12,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.analysis.reports import build, report_text
-from tests.conftest import start_gunicorn, stop
-from tests.web.conftest import DESKTOP, PHONE, SHOTS, watched_page
+from tests.analysis.reports import report_text
+from tests.web.conftest import PHONE, SHOTS, served_reports, watched_page
 
 # Our own sentences: the 2023 plans and the 2024 measures of one town.
 PLANS = "\n".join(
@@ -41,19 +40,8 @@ def server(tmp_path_factory) -> Iterator[str]:
         "2023.txt": report_text("吉水镇", 2023, "2024-03-01", {"measures": "完成年度任务。", "plans": PLANS}),
         "2024.txt": report_text("吉水镇", 2024, "2025-03-01", {"measures": MEASURES, "plans": "继续推进。"}),
     }
-    proc, base = start_gunicorn(build(tmp_path_factory.mktemp("browser-follow"), files), workers=1)
-    try:
+    with served_reports(tmp_path_factory.mktemp("browser-follow"), files) as base:
         yield base
-    finally:
-        stop(proc)
-
-
-@pytest.fixture()
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    pg, problems = watched_page(browser, server, viewport=DESKTOP)
-    yield pg
-    pg.context.close()
-    assert problems == []
 
 
 def test_from_coverage_to_plans_beside_measures(page: Page, server: str):
