@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -242,6 +243,27 @@ def _finish(
     return changes.first_seen
 
 
+@contextmanager
+def _writing(source_dir: Path, index_dir: Path) -> Iterator[float]:
+    """The start of a write from source_dir: under the writer lock, with the
+    leftovers of an interrupted write removed; yields the start time. Raises
+    BuildFailed when source_dir does not exist."""
+    if not source_dir.is_dir():
+        raise BuildFailed(f"source folder {source_dir} does not exist")
+    started = time.monotonic()
+    with writer_lock(index_dir):
+        clean_leftovers(index_dir)
+        yield started
+
+
+def _source_files(source_dir: Path, on_start: Callable[[int], None] | None) -> list[Path]:
+    """The files a write reads, their count told to `on_start`."""
+    paths = iter_source_files(source_dir)
+    if on_start:
+        on_start(len(paths))
+    return paths
+
+
 def build_index(
     source_dir: Path,
     index_dir: Path,
@@ -256,14 +278,8 @@ def build_index(
     `segment_reports` reports. Raises IndexLocked when another writer holds
     the index, BuildFailed when nothing could be written; in both cases the
     served index is unchanged."""
-    if not source_dir.is_dir():
-        raise BuildFailed(f"source folder {source_dir} does not exist")
-    started = time.monotonic()
-    with writer_lock(index_dir):
-        clean_leftovers(index_dir)
-        paths = iter_source_files(source_dir)
-        if on_start:
-            on_start(len(paths))
+    with _writing(source_dir, index_dir) as started:
+        paths = _source_files(source_dir, on_start)
         stats = {p.relative_to(source_dir).as_posix(): p.stat() for p in paths}
         previous = Previous.of(store.current_generation(index_dir))
         results = parse_with_words(paths, source_dir, jobs, progress, time_budget)
@@ -344,11 +360,7 @@ def update_index(
     guarantees as a build; then `merge_policy` may merge segments (a commit
     of its own). A live index of another format or tokenizer is not reused:
     everything is parsed again."""
-    if not source_dir.is_dir():
-        raise BuildFailed(f"source folder {source_dir} does not exist")
-    started = time.monotonic()
-    with writer_lock(index_dir):
-        clean_leftovers(index_dir)
+    with _writing(source_dir, index_dir) as started:
         live = store.current_generation(index_dir)
         old = _LiveSegments.load(live) if live else None
         old_meta = store.read_json(live / "meta.json") if old and live else {}
@@ -357,9 +369,7 @@ def update_index(
         # nothing parsed before is reused.
         if isinstance(old_meta, dict) and old_meta.get("source_manifest") != manifest_signature(source_dir):
             old_manifest = {}
-        paths = iter_source_files(source_dir)
-        if on_start:
-            on_start(len(paths))
+        paths = _source_files(source_dir, on_start)
         sources = [p.relative_to(source_dir).as_posix() for p in paths]
         stats = {source: p.stat() for source, p in zip(sources, paths, strict=True)}
         reused: dict[str, tuple[str, _Old | None, FileProblem | None, None]] = {}
