@@ -173,9 +173,10 @@ def test_differences_name_each_part() -> None:
     assert differences(Answer(["a"], 1, 3, {"year": {2024: 1}}), ref) == ["results", "total.reports", "facet.year"]
 
 
-def test_table_renders_ratios() -> None:
+def _engine_summary() -> dict[str, object]:
+    """One engine's figures as bench.run records them: 10 s build, 2 ms p50."""
     latency = {c: {"p50": 2.0, "p95": 4.0, "p99": 5.0} for c in (*QUERY_CLASSES, "all")}
-    engine = {
+    return {
         "build_s": 10.0,
         "build_mb_s": 1.0,
         "build_mb_s_with_parse": 0.5,
@@ -187,6 +188,10 @@ def test_table_renders_ratios() -> None:
         "latency_find": latency,
         "differing_queries": 0,
     }
+
+
+def test_table_renders_ratios() -> None:
+    engine = _engine_summary()
     summary = {"engines": {"ours": engine, "scan": {**engine, "build_s": 5.0}}}
     rows = table_rows(summary)
     assert rows[0][1][0] == 10.0
@@ -196,19 +201,7 @@ def test_table_renders_ratios() -> None:
 
 
 def test_table_names_the_best_exact_peer() -> None:
-    latency = {c: {"p50": 2.0, "p95": 4.0, "p99": 5.0} for c in (*QUERY_CLASSES, "all")}
-    engine = {
-        "build_s": 10.0,
-        "build_mb_s": 1.0,
-        "build_mb_s_with_parse": 0.5,
-        "size_mb": 3.0,
-        "size_over_text": 2.0,
-        "first_run": latency,
-        "latency": latency,
-        "latency_cached": latency,
-        "latency_find": latency,
-        "differing_queries": 0,
-    }
+    engine = _engine_summary()
     summary = {
         "engines": {
             "ours": engine,
@@ -253,19 +246,7 @@ def test_analysis_step_times_terms_and_coverage(bench_corpus: tuple[Path, Parsed
         assert found["set_size"] == sum(n for y, n in per_year.items() if a <= y <= b)
     grid = analysis["coverage"]
     assert grid["units"] >= 1 and grid["latency_ms"]["n"] == 2
-    latency = {c: {"p50": 2.0, "p95": 4.0, "p99": 5.0} for c in (*QUERY_CLASSES, "all")}
-    engine = {
-        "build_s": 10.0,
-        "build_mb_s": 1.0,
-        "build_mb_s_with_parse": 0.5,
-        "size_mb": 3.0,
-        "size_over_text": 2.0,
-        "first_run": latency,
-        "latency": latency,
-        "latency_cached": latency,
-        "latency_find": latency,
-        "differing_queries": 0,
-    }
+    engine = _engine_summary()
     summary = {"engines": {"ours": engine}, "analysis": analysis}
     labels = [label for label, _, _ in table_rows(summary)]
     assert any(label.startswith("terms p50 ms") for label in labels)
