@@ -7,7 +7,8 @@ JSON is produced only at the edges by the marshmallow schemas.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
+from typing import Any
 
 SECTION_KINDS: tuple[str, ...] = ("preamble", "measures", "problems", "leadership", "plans", "other")
 
@@ -23,8 +24,6 @@ SECTION_LABELS: dict[str, str] = {
 SORT_ORDERS: tuple[str, ...] = ("relevance", "year", "-year")
 
 PLACE_FIELDS: tuple[str, ...] = ("province", "city", "county", "town")
-# The string fields that are filters and facets: stored as codes per report.
-CODED_FIELDS: tuple[str, ...] = ("level", "unit", *PLACE_FIELDS)
 # What a document is: an annual rule-of-law report, or another readable
 # document (a 工作要点, a news item) that is indexed but searched only on request.
 DOC_TYPES: tuple[str, ...] = ("annual_report", "other")
@@ -44,13 +43,90 @@ LEVEL_LABELS: dict[str, str] = {
 }
 
 
+# ------------------------------------------------------------------ filters
+# How a filter matches reports (search/filters.py) and is counted as a facet
+# (search/facets.py).
+YEAR = "year"  # the report's year (year, year_from, year_to: one dimension)
+CODED = "coded"  # a string field of the report, stored as a code per report
+DOC_TYPE = "doc_type"  # the kind of document; "all" chooses both
+SECTION = "section"  # a kind of section that must satisfy the query on its own
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One search filter, defined once. SearchRequest's fields, the API's
+    parameters and their validation (api/schemas.py, so also the OpenAPI
+    document and the CLI's options), the coded report fields the index
+    stores, the masks (search/filters.py), the facets (search/facets.py) and
+    the page's labels (web/links.py) are all made from FILTERS."""
+
+    # The query-string parameter, the SearchRequest field and the facet; for
+    # a CODED filter also the ReportFields field it reads.
+    name: str
+    label: str  # how the page names it (facet heading, chosen filter, field error)
+    kind: str  # YEAR, CODED, DOC_TYPE or SECTION
+    # A closed set: each allowed value and how it reads (乡镇街道 for
+    # township); any other value is a 400 naming the parameter. Empty: open
+    # (names of 1-50 characters, or years).
+    values: dict[str, str] = field(default_factory=dict, hash=False)
+    repeatable: bool = True  # several values, any of them; else one
+    default: str | None = None  # a single-valued filter's value when not given
+    facet: bool = True  # counted for every search (search/facets.py)
+    description: str = ""  # for the OpenAPI document and the CLI's --help
+
+    def request_field(self) -> tuple[str, str, Any]:
+        """(name, type, dataclasses.field) of its SearchRequest field."""
+        item = "int" if self.kind == YEAR else "str"
+        if self.repeatable:
+            return self.name, f"tuple[{item}, ...]", field(default=())
+        return self.name, item if self.default is not None else f"{item} | None", field(default=self.default)
+
+
+# In the order of SearchRequest's fields, the query strings and the API's
+# parameters.
+FILTERS: tuple[Filter, ...] = (
+    Filter("year", "年份", YEAR, description="report year; repeat for several (any of them)"),
+    Filter("year_from", "起始年份", YEAR, repeatable=False, facet=False, description="inclusive"),
+    Filter("year_to", "截止年份", YEAR, repeatable=False, facet=False, description="inclusive"),
+    Filter("level", "级别", CODED, LEVEL_LABELS, description="the issuing unit's level: " + ", ".join(LEVELS)),
+    Filter("unit", "发布单位", CODED, description="issuing unit as named (大中街道)"),
+    Filter("town", "乡镇街道", CODED),
+    Filter("county", "区县", CODED),
+    Filter("city", "城市", CODED),
+    Filter("province", "省份", CODED),
+    Filter(
+        "doc_type",
+        "文件类型",
+        DOC_TYPE,
+        {**DOC_TYPE_LABELS, "all": "全部文件"},
+        repeatable=False,
+        default="annual_report",
+        description="annual reports (default), other documents, or all",
+    ),
+    Filter("section", "章节", SECTION, SECTION_LABELS, repeatable=False),
+)
+
+FILTERS_BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
+
+# The facets in the order the API gives them, and in the order the page
+# lists them (a reader's); a facet not named here follows, in FILTERS' order.
+_API_FACET_ORDER = ("year", "doc_type", "level", "province", "city", "county", "town", "unit", "section")
+_PAGE_FACET_ORDER = ("year", "section", "level", "province", "city", "county", "town", "unit", "doc_type")
+
+
+def _facets_in(order: tuple[str, ...]) -> tuple[Filter, ...]:
+    facets = [f for f in FILTERS if f.facet]
+    return tuple(sorted(facets, key=lambda f: order.index(f.name) if f.name in order else len(order)))
+
+
+FACET_FILTERS: tuple[Filter, ...] = _facets_in(_API_FACET_ORDER)
+PAGE_FACETS: tuple[str, ...] = tuple(f.name for f in _facets_in(_PAGE_FACET_ORDER))
+# The string fields that are filters and facets: stored as codes per report.
+CODED_FIELDS: tuple[str, ...] = tuple(f.name for f in FILTERS if f.kind == CODED)
+
 # How a value of a coded parameter reads, for people (facets, chips, pages);
 # other values (years, place names) read as themselves.
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "section": SECTION_LABELS,
-    "level": LEVEL_LABELS,
-    "doc_type": {**DOC_TYPE_LABELS, "all": "全部文件"},
-}
+VALUE_LABELS: dict[str, dict[str, str]] = {f.name: f.values for f in FILTERS if f.values}
 
 
 def value_label(name: str, value: str | int) -> str:
@@ -185,27 +261,8 @@ class FileProblem:
     kind: str = "failed"  # "failed" or "skipped"
 
 
-@dataclass(frozen=True)
-class SearchRequest:
-    q: str
-    year: tuple[int, ...] = ()
-    year_from: int | None = None
-    year_to: int | None = None
-    level: tuple[str, ...] = ()
-    unit: tuple[str, ...] = ()
-    town: tuple[str, ...] = ()
-    county: tuple[str, ...] = ()
-    city: tuple[str, ...] = ()
-    province: tuple[str, ...] = ()
-    doc_type: str = "annual_report"
-    section: str | None = None
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 20
-    # Values returned per facet (the chosen ones always included); 0 for all.
-    # The API's default is 30 (CONTRACT.md); code that compares facets whole
-    # (the brute-force checks, the benchmark) keeps every value.
-    facet_size: int = 0
+class _SearchRequestMethods:
+    """What a SearchRequest does with its values (its fields are made below)."""
 
     def chosen(self, name: str) -> tuple[str | int, ...]:
         """The values the request chooses for parameter `name` away from
@@ -229,6 +286,28 @@ class SearchRequest:
             else:
                 pairs.append((name, str(value)))
         return pairs
+
+
+# A search: q, a field per filter (FILTERS), the order and the page. A frozen
+# dataclass like the others, its filter fields made from FILTERS, e.g.
+# `level: tuple[str, ...] = ()` and `doc_type: str = "annual_report"`.
+SearchRequest = make_dataclass(
+    "SearchRequest",
+    [
+        ("q", "str"),
+        *(f.request_field() for f in FILTERS),
+        ("sort", "str", field(default="relevance")),
+        ("page", "int", field(default=1)),
+        ("per_page", "int", field(default=20)),
+        # Values returned per facet (the chosen ones always included); 0 for
+        # all. The API's default is 30 (CONTRACT.md); code that compares
+        # facets whole (the brute-force checks, the benchmark) keeps every value.
+        ("facet_size", "int", field(default=0)),
+    ],
+    bases=(_SearchRequestMethods,),
+    namespace={"__module__": __name__},
+    frozen=True,
+)
 
 
 _REQUEST_DEFAULTS: dict[str, object] = {f.name: f.default for f in fields(SearchRequest)}

@@ -19,10 +19,11 @@ from search_service.citing.citation import CITATION_FORMATS
 from search_service.citing.paragraphs import paragraph_number, paragraphs
 from search_service.config import Settings
 from search_service.model import (
-    DOC_TYPE_CHOICES,
-    LEVELS,
-    SECTION_KINDS,
+    FILTERS,
+    FILTERS_BY_NAME,
     SORT_ORDERS,
+    YEAR,
+    Filter,
     ReportFields,
     SearchRequest,
 )
@@ -57,36 +58,27 @@ _NAME = validate.Length(min=1, max=50)
 _REQUEST_FIELDS = frozenset(f.name for f in dataclasses.fields(SearchRequest))
 
 
-class FilterArgsSchema(_QueryArgsSchema):
+def filter_arg(spec: Filter) -> fields.Field:
+    """The query-string parameter of one filter (model.FILTERS): a list when
+    it repeats; a value outside a closed set is a 400 naming the parameter."""
+    options: dict[str, Any] = {"metadata": {"description": spec.description}} if spec.description else {}
+    kind: type[fields.Field] = fields.Integer if spec.kind == YEAR else fields.String
+    validator = YEAR_RANGE if spec.kind == YEAR else validate.OneOf(tuple(spec.values)) if spec.values else _NAME
+    if spec.repeatable:
+        return fields.List(kind(validate=validator), load_default=list, **options)
+    return kind(validate=validator, load_default=spec.default, **options)
+
+
+# The filters' parameters, made from model.FILTERS in their order: the base
+# of every schema that takes them.
+_FilterParams = _QueryArgsSchema.from_dict({spec.name: filter_arg(spec) for spec in FILTERS}, name="FilterParams")
+
+
+class FilterArgsSchema(_FilterParams):  # type: ignore[misc, valid-type]
     """The filters, paging and facet size every listing and search shares;
     loads into a model.SearchRequest (the one definition the API, the page,
     the CLI and the exports read)."""
 
-    year = fields.List(
-        fields.Integer(strict=False, validate=YEAR_RANGE),
-        load_default=list,
-        metadata={"description": "report year; repeat for several (any of them)"},
-    )
-    year_from = fields.Integer(validate=YEAR_RANGE, load_default=None, metadata={"description": "inclusive"})
-    year_to = fields.Integer(validate=YEAR_RANGE, load_default=None, metadata={"description": "inclusive"})
-    level = fields.List(
-        fields.String(validate=validate.OneOf(LEVELS)),
-        load_default=list,
-        metadata={"description": "the issuing unit's level: " + ", ".join(LEVELS)},
-    )
-    unit = fields.List(
-        fields.String(validate=_NAME), load_default=list, metadata={"description": "issuing unit as named (大中街道)"}
-    )
-    town = fields.List(fields.String(validate=_NAME), load_default=list)
-    county = fields.List(fields.String(validate=_NAME), load_default=list)
-    city = fields.List(fields.String(validate=_NAME), load_default=list)
-    province = fields.List(fields.String(validate=_NAME), load_default=list)
-    doc_type = fields.String(
-        validate=validate.OneOf(DOC_TYPE_CHOICES),
-        load_default="annual_report",
-        metadata={"description": "annual reports (default), other documents, or all"},
-    )
-    section = fields.String(validate=validate.OneOf(SECTION_KINDS), load_default=None)
     page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
     facet_size = fields.Integer(
@@ -162,10 +154,8 @@ def search_args_schema(settings: Settings, cls: type[SearchArgsSchema] | None = 
 class ReportListArgsSchema(FilterArgsSchema):
     """GET /api/v1/reports parameters: the search filters, no q."""
 
-    section = fields.String(
-        validate=validate.OneOf(SECTION_KINDS),
-        load_default=None,
-        metadata={"description": "only reports having a section of this kind"},
+    section = filter_arg(
+        dataclasses.replace(FILTERS_BY_NAME["section"], description="only reports having a section of this kind")
     )
     sort = fields.String(validate=validate.OneOf(SORT_ORDERS), load_default="-year")
 

@@ -16,10 +16,15 @@ from urllib.parse import quote_plus, urlencode
 import numpy as np
 
 from search_service.model import (
+    CODED,
+    DOC_TYPE,
     DOC_TYPES,
-    PLACE_FIELDS,
+    FACET_FILTERS,
+    SECTION,
     SECTION_KINDS,
+    YEAR,
     FacetValue,
+    Filter,
     SearchRequest,
     value_label,
 )
@@ -57,8 +62,8 @@ class YearFacet:
         return [(int(v), int(c)) for v, c in sorted(zip(values, counts, strict=True), key=lambda vc: -vc[0])]
 
 
-class PlaceFacet:
-    """A coded string field: level, unit or a place."""
+class CodedFacet:
+    """A coded string field: level, unit, a place."""
 
     trimmed = True
 
@@ -112,13 +117,18 @@ class SectionFacet:
         return sorted(out, key=lambda vc: (-vc[1], SECTION_KINDS.index(str(vc[0]))))
 
 
-# In the order the API gives them (unit after the places).
-FACETS = (
-    YearFacet(),
-    DocTypeFacet(),
-    *(PlaceFacet(name) for name in ("level", *PLACE_FIELDS, "unit")),
-    SectionFacet(),
-)
+Facet = YearFacet | DocTypeFacet | CodedFacet | SectionFacet
+
+
+def facet_of(spec: Filter) -> Facet:
+    """The facet that counts a filter's values (model.FILTERS)."""
+    if spec.kind == CODED:
+        return CodedFacet(spec.name)
+    return {YEAR: YearFacet, DOC_TYPE: DocTypeFacet, SECTION: SectionFacet}[spec.kind]()
+
+
+# In the order the API gives them (model.FACET_FILTERS).
+FACETS: tuple[Facet, ...] = tuple(facet_of(spec) for spec in FACET_FILTERS)
 
 
 def facet_values(index: OpenIndex, context: FacetContext) -> dict[str, list[FacetValue]]:

@@ -28,6 +28,9 @@ class Filters:
 
 
 def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
+    """A mask per dimension of model.FILTERS: the year (year, year_from and
+    year_to together), the doc_type, and each coded field by its codes; the
+    section is not a mask (it decides which sections satisfy the query)."""
     masks: dict[str, np.ndarray | None] = {"year": None, "doc_type": None}
     if request.doc_type != "all":
         masks["doc_type"] = index.reports.doc_type == DOC_TYPES.index(request.doc_type)

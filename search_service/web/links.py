@@ -16,7 +16,7 @@ from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
 from search_service.api.schemas import SearchArgsSchema
-from search_service.model import value_label
+from search_service.model import FILTERS, value_label
 
 # Parameters of the search, as SearchArgsSchema defines them; anything else
 # is dropped from the links the page builds.
@@ -24,24 +24,14 @@ SEARCH_PARAMS: tuple[str, ...] = tuple(SearchArgsSchema._declared_fields)
 SINGLE_VALUED: tuple[str, ...] = tuple(
     name for name, field in SearchArgsSchema._declared_fields.items() if not isinstance(field, fields.List)
 )
-# What the chips above the results show (and undo).
-FILTER_PARAMS = ("year", "year_from", "year_to", "doc_type", "level", "province", "city", "county", "town", "unit")
-FILTER_PARAMS += ("section",)
+# What the chips above the results show (and undo): the filters.
+FILTER_PARAMS: tuple[str, ...] = tuple(f.name for f in FILTERS)
 
+# How the page names each parameter (the filters' labels are in model.FILTERS).
 PARAM_LABELS = {
     "q": "检索词",
-    "year": "年份",
-    "year_from": "起始年份",
-    "year_to": "截止年份",
-    "province": "省份",
-    "city": "城市",
-    "county": "区县",
-    "town": "乡镇街道",
-    "level": "级别",
-    "unit": "发布单位",
-    "doc_type": "文件类型",
+    **{f.name: f.label for f in FILTERS},
     "facet_size": "筛选项数",
-    "section": "章节",
     "sort": "排序",
     "page": "页码",
     "per_page": "每页条数",

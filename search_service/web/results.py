@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from search_service.model import SECTION_LABELS, FacetValue, ReportHit, SearchResult
+from search_service.model import PAGE_FACETS, SECTION_LABELS, FacetValue, ReportHit, SearchResult
 from search_service.search.facets import Toggles
 from search_service.web.links import PARAM_LABELS, Pairs, report_href, with_changes
 
@@ -21,8 +21,8 @@ SNIPPETS_PER_REPORT = 3
 FACET_SHOWN = 8  # values shown at once; the rest behind 更多
 FACET_MAX = 60  # values listed at all (the town facet can have thousands)
 
-# The facets in the order a reader scans them (labels: links.PARAM_LABELS).
-FACET_ORDER = ("year", "section", "level", "province", "city", "county", "town", "unit", "doc_type")
+# The facets in the order a reader scans them (model.FILTERS; labels: links.PARAM_LABELS).
+FACET_ORDER = PAGE_FACETS
 
 SORT_LABELS = {"relevance": "相关度", "-year": "年份（新→旧）", "year": "年份（旧→新）"}
 
