@@ -17,6 +17,7 @@ and shared between gunicorn workers through the page cache.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,6 +227,83 @@ def _group(entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return positions, first_index, (entries[first_index] >> np.uint64(32)).astype(np.int64)
 
 
+# Intersecting two sorted position lists of n and m entries costs about
+# n * log2(m) * _SEARCH_COST by binary search, and about (n + m) *
+# _MERGE_COST by one stable sort of the two lists laid end to end (timsort
+# merges the two runs, and an entry present in both is then next to its
+# twin). Measured on the 20,000-report bench index: 依法 (643,000) against
+# 法行 (561,000) takes 11.6 ms by search and 3.1 ms by merging; 律明 (2,481)
+# against 法律 (328,000) 0.08 ms by search and 0.36 ms by merging.
+_SEARCH_COST = 1.3
+_MERGE_COST = 1.0
+
+
+def _step_cost(n: int, m: int) -> float:
+    return min(n * math.log2(m + 2) * _SEARCH_COST, (n + m) * _MERGE_COST)
+
+
+def _cheapest_cover(lists: list[tuple[int, np.ndarray]], length: int) -> list[tuple[int, np.ndarray]]:
+    """Pairs (offset, positions) that cover every character of a term of
+    `length` characters, rarest first: of the covers `_covers` offers, the
+    one with the lowest estimated cost of intersecting."""
+    return min(_covers(lists, length), key=_cover_cost)
+
+
+def _covers(lists: list[tuple[int, np.ndarray]], length: int) -> tuple[list[tuple[int, np.ndarray]], ...]:
+    """Two covers of a term by its pairs, each rarest first: the rarest
+    pairs until every character is covered (the way when one pair is rare),
+    and every other pair (the fewest lists, the way when every pair is
+    common: 依法 and 行政 settle 依法行政 without 法行)."""
+    by_offset = dict(lists)
+    greedy: list[tuple[int, np.ndarray]] = []
+    covered: set[int] = set()
+    for offset, plist in sorted(lists, key=lambda item: len(item[1])):
+        if offset in covered and offset + 1 in covered:
+            continue
+        greedy.append((offset, plist))
+        covered.update((offset, offset + 1))
+        if len(covered) == length:
+            break
+    alternate_offsets = sorted(set(range(0, length - 1, 2)) | {length - 2})
+    alternate = sorted(((o, by_offset[o]) for o in alternate_offsets), key=lambda item: len(item[1]))
+    return greedy, alternate
+
+
+def _cover_cost(cover: list[tuple[int, np.ndarray]]) -> float:
+    """Estimated cost of intersecting a cover's lists in order, taking the
+    candidates left after each step as the smallest list so far."""
+    cost = 0.0
+    size = len(cover[0][1])
+    for _, plist in cover[1:]:
+        cost += _step_cost(size, len(plist))
+        size = min(size, len(plist))
+    return cost
+
+
+def intersect_pairs(cover: list[tuple[int, np.ndarray]]) -> np.ndarray:
+    """The sorted starts p (uint32) such that every (offset, positions) of
+    cover holds p + offset: where a term covered by those pairs occurs."""
+    first_offset, first_list = cover[0]
+    starts = np.asarray(first_list)
+    if first_offset:
+        starts = starts[int(np.searchsorted(starts, first_offset)) :] - np.uint32(first_offset)
+    for offset, plist in cover[1:]:
+        if len(starts) == 0:
+            break
+        wanted = starts + np.uint32(offset) if offset else starts
+        n, m = len(wanted), len(plist)
+        if n * math.log2(m + 2) * _SEARCH_COST <= (n + m) * _MERGE_COST:
+            found = np.searchsorted(plist, wanted)
+            found[found >= m] = m - 1
+            starts = starts[plist[found] == wanted]
+        else:
+            both = np.concatenate((wanted, plist))
+            both.sort(kind="stable")  # timsort: one merge of two sorted runs
+            twins = np.flatnonzero(both[1:] == both[:-1])  # each list holds a position at most once
+            starts = both[twins] - np.uint32(offset) if offset else both[twins]
+    return starts
+
+
 class ExactIndex:
     """Read side of the exact index of one generation (memory-mapped)."""
 
@@ -287,30 +365,9 @@ class ExactIndex:
         if len(term) == 1:
             return self._character_list(ord(term))
         lists = [(offset, self._pair_list(term[offset], term[offset + 1])) for offset in range(len(term) - 1)]
-        lists.sort(key=lambda item: len(item[1]))
-        if len(lists[0][1]) == 0:
+        if min(len(plist) for _, plist in lists) == 0:
             return np.zeros(0, dtype=np.uint32)
-        # Choose pairs rarest first until every character of the term is covered.
-        chosen: list[tuple[int, np.ndarray]] = []
-        covered: set[int] = set()
-        for offset, plist in lists:
-            if offset in covered and offset + 1 in covered:
-                continue
-            chosen.append((offset, plist))
-            covered.update((offset, offset + 1))
-            if len(covered) == len(term):
-                break
-        first_offset, first_list = chosen[0]
-        starts = first_list.astype(np.int64) - first_offset
-        starts = starts[starts >= 0].astype(np.uint32)
-        for offset, plist in chosen[1:]:
-            if len(starts) == 0:
-                break
-            wanted = starts + np.uint32(offset)
-            found = np.searchsorted(plist, wanted)
-            found[found >= len(plist)] = len(plist) - 1
-            starts = starts[plist[found] == wanted]
-        return starts
+        return intersect_pairs(_cheapest_cover(lists, len(term)))
 
     def hits(self, term: str) -> TermHits:
         return self.place(term, self.occurrences(term))
