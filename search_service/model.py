@@ -104,6 +104,13 @@ FILTERS: tuple[Filter, ...] = (
         description="annual reports (default), other documents, or all",
     ),
     Filter("section", "章节", SECTION, SECTION_LABELS, repeatable=False),
+    Filter(
+        "format",
+        "文件格式",
+        CODED,
+        {"pdf": "PDF", "docx": "Word", "html": "网页", "txt": "文本"},
+        description="the source file's format: pdf, docx, html, txt",
+    ),
 )
 
 FILTERS_BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
@@ -157,6 +164,9 @@ class ReportFields:
     published: str | None = field(metadata={"description": "YYYY-MM-DD"})
     url: str | None = field(metadata={"description": "the original's address, when known"})
     source: str
+    # Last, and with a default, so that the CSV's columns and the hits built
+    # by name before it existed stay as they were.
+    format: str | None = field(default=None, kw_only=True, metadata={"description": "txt, html, docx or pdf"})
 
     @property
     def label(self) -> str:

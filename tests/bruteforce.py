@@ -155,8 +155,12 @@ def parse(q: str) -> Query:
 # ------------------------------------------------------------------ reports
 
 
-# The facets of a search besides `section`, as CONTRACT.md lists them.
-FACET_NAMES = ("year", "doc_type", "level", "unit", "province", "city", "county", "town")
+# The facets of a search besides `section`, as CONTRACT.md lists them, and
+# the source file's format.
+FACET_NAMES = ("year", "doc_type", "level", "unit", "province", "city", "county", "town", "format")
+
+# A file's format, told by its name: what the `format` filter chooses.
+FILE_FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ class BruteReport:
     source: str
     year: int | None
     doc_type: str
-    places: dict[str, str | None]  # level, unit, province, city, county, town
+    places: dict[str, str | None]  # the coded fields: level, unit, the places, and the file's format
     units: tuple[tuple[str, str], ...] = field(repr=False)  # (kind, normalised text)
     text: str = field(repr=False)  # the whole report, normalised
 
@@ -186,6 +190,7 @@ class BruteReport:
                 "city": report.city,
                 "county": report.county,
                 "town": report.town,
+                "format": FILE_FORMATS[Path(report.source).suffix.lower()],
             },
             units=tuple((kind, normalize(raw)) for kind, raw in raw_units),
             text=normalize("\n".join(raw for _, raw in raw_units)),
@@ -307,7 +312,7 @@ def _filters(report: BruteReport, request: SearchRequest) -> dict[str, bool]:
         and (request.year_to is None or (year is not None and year <= request.year_to))
     )
     out = {"year": year_ok, "doc_type": request.doc_type in ("all", report.doc_type)}
-    for name in ("level", "unit", "province", "city", "county", "town"):
+    for name in ("level", "unit", "province", "city", "county", "town", "format"):
         wanted = getattr(request, name)
         out[name] = not wanted or report.places[name] in wanted
     return out

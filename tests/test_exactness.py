@@ -11,7 +11,10 @@ facet count and the mentions must be equal.
 
 from __future__ import annotations
 
+import html
 import random
+import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +23,7 @@ import opencc
 import pytest
 
 from bench.corpus import generate_corpus, vocabulary
+from search_service.config import PROJECT_ROOT
 from search_service.model import SECTION_KINDS, SearchRequest
 from search_service.text import words
 from tests.bruteforce import FACET_NAMES, BruteCorpus, BruteReport, Expected, normalize_term, parse
@@ -86,6 +90,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     source = tmp_path_factory.mktemp("exact-corpus")
     files = generate_corpus(source, N_REPORTS, CORPUS_SEED)
     _add_look_alikes(source, files)
+    _add_other_formats(source, files)
     index_dir = tmp_path_factory.mktemp("exact-index")
     build_index(source, index_dir)
     index = open_index(index_dir)
@@ -117,6 +122,22 @@ def _add_look_alikes(source: Path, files: list[Path]) -> None:
         written += 1
         if written == N_LOOK_ALIKES:
             return
+
+
+# Other file formats, for the `format` filter and facet: some reports as web
+# pages (.html and .htm), and Word and PDF reports from the unseen fixtures.
+EVERY_NTH_AS_PAGE = 12
+FORMAT_FIXTURES = ("u03_xinzhu.docx", "u11_qiandaohu.docx", "u04_jiuhe.pdf", "u13_suonan.pdf")
+
+
+def _add_other_formats(source: Path, files: list[Path]) -> None:
+    for i, path in enumerate(sorted(files)[::EVERY_NTH_AS_PAGE]):
+        body = "".join(f"<p>{html.escape(line)}</p>\n" for line in path.read_text("utf-8").splitlines())
+        page = f'<html><head><meta charset="utf-8"></head><body>\n{body}</body></html>\n'
+        path.with_suffix(".htm" if i % 3 == 2 else ".html").write_text(page, "utf-8")
+        path.unlink()
+    for name in FORMAT_FIXTURES:
+        shutil.copy(PROJECT_ROOT / "tests" / "fixtures" / "unseen" / name, source / name)
 
 
 # ------------------------------------------------------------------ comparing
@@ -157,7 +178,8 @@ def _engine_answer(index: object, request: SearchRequest) -> Answer:
 
 def _describe(request: SearchRequest) -> str:
     parts = [f"q={request.q!r}"]
-    for name in ("year", "year_from", "year_to", "doc_type", "level", "unit", "town", "county", "city", "province"):
+    described = ("year", "year_from", "year_to", "doc_type", "level", "unit", "town", "county", "city", "province")
+    for name in (*described, "format"):
         value = getattr(request, name)
         if value:
             parts.append(f"{name}={value!r}")
@@ -502,3 +524,30 @@ def test_corpus_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     other = [p.read_bytes() for p in generate_corpus(tmp_path / "c", 40, seed=10)]
     assert first == again
     assert first != other
+
+
+def test_corpus_has_every_file_format(world: World) -> None:
+    formats = Counter(r.places["format"] for r in world.brute.reports)
+    assert set(formats) == {"txt", "html", "docx", "pdf"}
+    assert formats["html"] >= 20 and formats["docx"] >= 2 and formats["pdf"] >= 2
+    assert any(r.source.endswith(".htm") for r in world.brute.reports)
+
+
+def test_format_filter_and_facet_match_the_contract(world: World) -> None:
+    """The format filter alone, repeated, with an absent value and with the
+    other filters and the section; the oracle tells formats by file name."""
+    brute = world.brute
+    maker = QueryMaker(brute, seed=6)
+    common = maker.common_terms(brute, 30)
+    rng = maker.rng
+    formats = ("txt", "html", "docx", "pdf")
+    requests: list[SearchRequest] = []
+    for i in range(40):
+        q = rng.choice(common) if i % 2 else maker.substring(rng.randint(1, 3))
+        chosen = tuple(rng.sample(formats, rng.randint(1, 3)))
+        extra = _random_filters(rng, brute) if i % 3 == 0 else _place_of(rng, brute.reports) if i % 3 == 1 else {}
+        section = rng.choice((*SECTION_KINDS, None, None, None))
+        requests.append(SearchRequest(q=q, format=chosen, section=section, **extra))  # type: ignore[arg-type]
+    requests.append(SearchRequest(q="法治", format=("odt",)))  # type: ignore[arg-type]
+    requests.append(SearchRequest(q="法治", format=("pdf", "docx"), doc_type="all"))  # type: ignore[arg-type]
+    _check(world, requests, at_least=40)

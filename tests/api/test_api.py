@@ -19,7 +19,8 @@ def test_search_answers_in_the_contract_shape(client):
     assert body["query"]["q"] == "法律顾问" and body["query"]["year"] == [2024]
     assert body["total"]["reports"] == 2
     assert sorted(r["town"] for r in body["results"]) == ["仙溪镇", "吉水镇"]
-    assert set(body["facets"]) == {"year", "doc_type", "level", "province", "city", "county", "town", "unit", "section"}
+    facets = {"year", "doc_type", "level", "province", "city", "county", "town", "unit", "section", "format"}
+    assert set(body["facets"]) == facets
     hit = body["results"][0]
     for key in (
         "report_id",
