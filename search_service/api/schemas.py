@@ -375,14 +375,16 @@ class ChangesSchema(Schema):
     complete = fields.Boolean(metadata={"description": "false when the log begins after since (older index)"})
 
 
-class ReportListSchema(Schema):
-    """Dumps a model.SearchResult of a listing (no q)."""
+class ReportListSchema(SearchResponseSchema):
+    """Dumps a model.SearchResult of a listing (no q): the search's answer
+    without the query echo, the total of reports alone, and the hits'
+    report fields."""
+
+    class Meta:
+        exclude = ("query",)
 
     total = fields.Integer(attribute="total.reports")
-    page = fields.Integer(attribute="request.page")
-    per_page = fields.Integer(attribute="request.per_page")
     results = fields.List(fields.Nested(ReportFieldsSchema))
-    facets = fields.Nested(FacetsSchema)
 
 
 class TrendPointSchema(Schema):
