@@ -44,7 +44,7 @@ from bench.queries import QUERY_CLASSES, BenchQuery, CorpusProfile, build_mix
 from search_service.analysis import coverage, significant_terms
 from search_service.indexing import parse_sources
 from search_service.ingest import iter_source_files
-from search_service.model import PLACE_FIELDS, Report, SearchRequest
+from search_service.model import DOC_TYPES, PLACE_FIELDS, Report, SearchRequest
 from search_service.search import OpenIndex
 
 log = logging.getLogger("bench")
@@ -242,9 +242,10 @@ def time_analyses(index: OpenIndex, repeat: int, clear: Callable[[], None] = lam
     presence (once per index generation, as a server's first request does);
     each set then runs `repeat` more times, the term cache cleared before
     each run."""
-    annual = [rec for rec in index.records if rec.get("doc_type") == "annual_report"]
-    target = min(TERMS_SET_SIZE, round(len(annual) * TERMS_SET_SHARE))
-    windows = year_windows(Counter(rec["year"] for rec in annual if rec.get("year")), target)
+    annual = index.reports.doc_type == DOC_TYPES.index("annual_report")
+    annual_years = index.reports.year[annual]
+    target = min(TERMS_SET_SIZE, round(len(annual_years) * TERMS_SET_SHARE))
+    windows = year_windows(Counter(y for y in annual_years.tolist() if y), target)
 
     def timed(call: Callable[[], object]) -> tuple[float, object]:
         clear()
@@ -267,7 +268,8 @@ def time_analyses(index: OpenIndex, repeat: int, clear: Callable[[], None] = lam
                 "top_terms": [t.term for t in found.terms[:5]],  # type: ignore[attr-defined]
             }
         )
-    provinces = Counter(rec["province"] for rec in annual if rec.get("province"))
+    province_codes = index.reports.codes["province"][annual]
+    provinces = Counter(index.reports.values["province"][c] for c in province_codes[province_codes >= 0].tolist())
     grid: dict = {}
     if provinces:
         province, reports = provinces.most_common(1)[0]
@@ -541,7 +543,7 @@ def run(args: argparse.Namespace) -> dict:
         engines += others
     figures = build_engines(engines, corpus, work)
     assert ours.index is not None
-    ours_ids = {rec["report_id"] for rec in ours.index.records}
+    ours_ids = set(ours.index.report_id.tolist())
     missing = len({r.report_id for r in reports} ^ ours_ids)
     if missing:
         log.warning("ours indexed a different set of reports: %d ids differ", missing)

@@ -4,7 +4,7 @@ first-seen times written into it.
 The layout of segments and commit points is described, written and read in
 search_service/segments/ (format.py, writer.py, reader.py). Here: CURRENT
 (names the live commit point, replaced atomically), the lock file's name,
-the JSON helpers, and the report records (reports.json of each segment) and
+the JSON helpers, and the report records (the records frames of each segment) and
 first-seen times (first_seen.json of each commit), writer and reader side by
 side. A commit point and its segments are never modified after CURRENT names
 it, so a reader that opened one keeps a consistent view until it switches to
@@ -62,7 +62,7 @@ def fsync_dir(path: Path) -> None:
 
 def write_json(path: Path, data: object) -> None:
     # json.dumps, not json.dump: dump streams through the pure-Python
-    # encoder, dumps uses the C one (5x faster on a 25 MB reports.json).
+    # encoder, dumps uses the C one (5x faster on a 25 MB file of records).
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
@@ -74,13 +74,13 @@ def read_json(path: Path) -> object:
 
 
 # ------------------------------------------------------------------ records
-# A report's record in reports.json: its fields, how it was read, and the
+# A report's record (segments/frames.py stores it): its fields, how it was read, and the
 # outline of its sections (kind, heading, subheadings, original text); the
-# section texts themselves are in texts.bin. Writer and reader side by side.
+# section texts themselves are stored apart. Writer and reader side by side.
 
 
 def report_record(report: Report) -> dict[str, object]:
-    """A report's fields and section outline as stored in reports.json."""
+    """A report's fields and section outline as stored in its segment."""
     return {
         **{name: getattr(report, name) for name in REPORT_FIELDS},
         "format": report.format,

@@ -9,7 +9,7 @@ Building it is mostly jieba's time, so the words are counted where the
 reports are parsed (in the build's worker processes, `report_words`) and the
 writer receives counts, not text (`WordCounts`). The fields keep word
 frequencies, not positions, and nothing is stored: the section texts live in
-the generation's texts.bin already.
+the segment's text frames already.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def test_deleted_reports_are_masked_everywhere(tmp_path):
     gone.unlink()
     update_index(source, index_dir, jobs=1, merge_policy=None)
     index = open_index(index_dir)
-    assert report_id not in index.by_id
+    assert not index.has(report_id)
     assert index.report_count == len(index.records) == 19
     result = run_search(index, SearchRequest(q="法治", per_page=100))
     assert result.total.reports == total - 1

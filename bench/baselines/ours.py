@@ -61,7 +61,7 @@ class OursEngine:
             )
         matches = find(self.index, query.request)
         return Answer(
-            report_ids=[self.index.records[int(o)]["report_id"] for o in matches.ordered],
+            report_ids=self.index.report_id[matches.ordered].tolist(),
             total_reports=matches.total.reports,
             total_sections=matches.total.sections,
             facets={name: _facet_dict(values) for name, values in matches.facets.items()},

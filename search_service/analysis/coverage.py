@@ -13,8 +13,11 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from search_service.model import SearchRequest
+import numpy as np
+
+from search_service.model import SECTION_KINDS, SearchRequest
 from search_service.search import OpenIndex, find
+from search_service.segments.format import day_published
 
 # The parts the rule requires, then the optional 其他需要报告的情况.
 REQUIRED_PARTS: tuple[str, ...] = ("measures", "problems", "leadership", "plans")
@@ -150,19 +153,29 @@ def coverage(index: OpenIndex, request: SearchRequest) -> Coverage:
     matches = find(index, request, with_facets=False)
     by_unit: dict[UnitKey, dict[int, list[CoverageReport]]] = {}
     unplaced: list[str] = []
-    for ordinal in sorted(matches.ordered.tolist()):
-        rec = index.records[ordinal]
-        year, unit = rec.get("year"), rec.get("unit")
+    ordinals = np.sort(matches.ordered)
+    parts = _parts_present(index, ordinals)
+    reports = index.reports
+    fields = {name: _values(index, name, ordinals) for name in ("unit", "level", "county", "city", "province")}
+    for i, (year, report_id, day) in enumerate(
+        zip(
+            reports.year[ordinals].tolist(),
+            index.report_id[ordinals].tolist(),
+            index.published[ordinals].tolist(),
+            strict=True,
+        )
+    ):
+        unit = fields["unit"][i]
         if not year or not unit:
-            unplaced.append(rec["report_id"])
+            unplaced.append(report_id)
             continue
-        key = UnitKey(unit, rec.get("level"), rec.get("county"), rec.get("city"), rec.get("province"))
-        kinds = {s["kind"] for s in rec["sections"]}
+        key = UnitKey(unit, fields["level"][i], fields["county"][i], fields["city"][i], fields["province"][i])
+        published = day_published(day)
         found = CoverageReport(
-            report_id=rec["report_id"],
-            published=rec.get("published"),
-            on_time=on_time(year, rec.get("published")),
-            parts=tuple(kind for kind in PARTS if kind in kinds),
+            report_id=report_id,
+            published=published,
+            on_time=on_time(year, published),
+            parts=tuple(kind for k, kind in enumerate(PARTS) if parts[i, k]),
         )
         by_unit.setdefault(key, {}).setdefault(int(year), []).append(found)
 
@@ -186,6 +199,23 @@ def coverage(index: OpenIndex, request: SearchRequest) -> Coverage:
         totals=tuple(_totals(rows, position, year) for position, year in enumerate(years)),
         unplaced=tuple(unplaced),
     )
+
+
+def _values(index: OpenIndex, name: str, ordinals: np.ndarray) -> list[str | None]:
+    """A coded field's value for each of ordinals (None where unknown)."""
+    values = index.reports.values[name]
+    return [values[c] if c >= 0 else None for c in index.reports.codes[name][ordinals].tolist()]
+
+
+def _parts_present(index: OpenIndex, ordinals: np.ndarray) -> np.ndarray:
+    """For each of ordinals, whether it has a section of each kind of PARTS
+    (a boolean table, one row per report)."""
+    units = index.units
+    kinds = len(SECTION_KINDS)
+    has = np.zeros((index.report_count, kinds), dtype=bool)
+    has[units.report, units.kind] = True
+    columns = [SECTION_KINDS.index(kind) for kind in PARTS]
+    return has[ordinals][:, columns]
 
 
 def _totals(rows: list[CoverageRow], position: int, year: int) -> YearTotals:

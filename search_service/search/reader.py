@@ -13,9 +13,11 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -45,6 +47,34 @@ class UnitArrays:
     report: np.ndarray
     kind: np.ndarray
     first_of_report: np.ndarray  # report ordinal -> its first unit
+
+
+class Records(Sequence[dict]):
+    """Every report's stored record, by ordinal, read from its segment when
+    asked; the most recently read are kept (a page of results reads each
+    of its reports several times). A worker's memory grows with what it
+    shows, not with the collection."""
+
+    CACHED = 4096
+
+    def __init__(self, segments: SegmentSet) -> None:
+        self._segments = segments
+        self._read = lru_cache(maxsize=self.CACHED)(segments.record)
+
+    def __len__(self) -> int:
+        return self._segments.report_count
+
+    @overload
+    def __getitem__(self, ordinal: int) -> dict: ...
+    @overload
+    def __getitem__(self, ordinal: slice) -> list[dict]: ...
+
+    def __getitem__(self, ordinal: int | slice) -> dict | list[dict]:
+        if isinstance(ordinal, slice):
+            return [self[i] for i in range(*ordinal.indices(len(self)))]
+        if not -len(self) <= ordinal < len(self):
+            raise IndexError(ordinal)
+        return self._read(int(ordinal) % len(self))
 
 
 class _Exact:
@@ -93,10 +123,12 @@ class OpenIndex:
         except (OSError, ValueError, KeyError) as exc:
             raise IndexMissing(f"the index at {folder} cannot be read: {exc}") from exc
         seg = self.segments
-        # The records of reports.json as stored (store.report_record): read
-        # them through fields_of, outline and report, which give dataclasses.
-        self.records: list[dict] = seg.records
-        self.by_id = {rec["report_id"]: i for i, rec in enumerate(self.records)}
+        # The stored records (store.report_record), read from disk when
+        # asked; callers read them through fields_of and report, which give
+        # dataclasses.
+        self.records = Records(seg)
+        self.report_id = seg.report_id
+        self.published = seg.published
         values = seg.values
         self.reports = ReportArrays(
             year=seg.year,
@@ -165,11 +197,24 @@ class OpenIndex:
     def units_of(self, ordinal: int) -> range:
         return range(int(self.units.first_of_report[ordinal]), int(self.units.first_of_report[ordinal + 1]))
 
+    @cached_property
+    def _id_order(self) -> np.ndarray:
+        """Ordinals by report id (sorted once, on the first lookup)."""
+        return np.argsort(self.report_id, kind="stable")
+
     def ordinal(self, report_id: str) -> int:
+        order = self._id_order
+        i = int(np.searchsorted(self.report_id, report_id, sorter=order))
+        if i < len(order) and self.report_id[order[i]] == report_id:
+            return int(order[i])
+        raise ReportNotFound(f"no report with id {report_id!r}")
+
+    def has(self, report_id: str) -> bool:
         try:
-            return self.by_id[report_id]
-        except KeyError:
-            raise ReportNotFound(f"no report with id {report_id!r}") from None
+            self.ordinal(report_id)
+        except ReportNotFound:
+            return False
+        return True
 
     def paragraph_starts(self, ordinal: int) -> list[int]:
         """The number of the first paragraph of each of a report's sections
@@ -189,7 +234,7 @@ class OpenIndex:
         time for. Computing it twice in two threads is harmless."""
         built = _parse_time(self.meta.get("built_at")) or 0.0
         known = store.read_first_seen(self.folder)
-        return np.array([_parse_time(known.get(rec["report_id"])) or built for rec in self.records], dtype=np.float64)
+        return np.array([_parse_time(known.get(i)) or built for i in self.report_id.tolist()], dtype=np.float64)
 
     def first_seen(self, ordinal: int) -> dt.datetime:
         return dt.datetime.fromtimestamp(float(self.first_seen_times[ordinal]), dt.timezone.utc)
@@ -199,7 +244,7 @@ class OpenIndex:
         return store.record_fields(self.records[ordinal])
 
     def report(self, ordinal: int) -> Report:
-        """The whole report, section texts read from texts.bin."""
+        """The whole report, section texts read from their segment."""
         texts = (self.unit_text(unit) for unit in self.units_of(ordinal))
         return store.record_report(self.records[ordinal], texts)
 

@@ -8,14 +8,16 @@ An index folder holds immutable segments and commit points:
       .lock                   the writer lock (indexing/lock.py)
       seg-20261125T184501…/   one segment: a set of reports, never modified
         meta.json             format, tokenizer identity, counts, facet values
-        reports.json          one record per report, in ordinal order (store.report_record)
+        records.*             one record per report, in ordinal order
+                              (store.report_record), compressed (frames.py)
         reports.npz           per report: year, doc type, facet codes, corpus start,
-                              title end, report_id and source
+                              title end, report_id, source and published day
         units.npz             per section: report ordinal, kind, start and end in
                               the segment's corpus
         bi_*.npy              the exact pair index over the segment's corpus
                               (search/exact.py): positions are per segment
-        texts.bin, text_offsets.npy   section texts for display and snippets
+        texts.*               section texts for display and snippets, each
+                              a zstd frame with the segment's dictionary (frames.py)
         whoosh/               the jieba-word index of its sections
         word_presence.npz     report x content-word matrix (analysis/)
       gen-20261125T184502…/   one commit point
@@ -35,18 +37,21 @@ and only then named by CURRENT: a reader sees the old commit or the new one.
 
 Format history: 1 first layout; 2 pair-only exact index; 3 every readable
 document indexed with doc_type, level, unit and url (titles may be null);
-4 segments and commit points (a generation was one folder with every file).
+4 segments and commit points (a generation was one folder with every file);
+5 records and section texts compressed one by one, read when needed (a
+worker no longer holds a dict per report), and the published day as an array.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 SEGMENT_PREFIX = "seg-"
 COMMIT_FILE = "commit.json"
 SEGMENT_META = "meta.json"
@@ -133,3 +138,22 @@ def read_commit(folder: Path) -> Commit:
 
 def is_commit(folder: Path) -> bool:
     return (folder / COMMIT_FILE).is_file()
+
+
+_EPOCH = dt.date(1970, 1, 1)
+NO_DAY = -(2**31)  # no published date (any real date fits int32 days)
+
+
+def published_day(published: str | None) -> int:
+    """A published date (YYYY-MM-DD) as days since 1970-01-01; NO_DAY for none."""
+    if not published:
+        return NO_DAY
+    try:
+        return (dt.date.fromisoformat(published) - _EPOCH).days
+    except ValueError:
+        return NO_DAY
+
+
+def day_published(day: int) -> str | None:
+    """published_day's inverse."""
+    return None if day == NO_DAY else (_EPOCH + dt.timedelta(days=int(day))).isoformat()

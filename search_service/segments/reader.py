@@ -1,7 +1,8 @@
 """Reading segments and commit points (the format is in format.py).
 
-`Segment` is one segment opened for reading: its arrays memory-mapped, its
-records loaded, its exact index answering with local ordinals. `SegmentSet`
+`Segment` is one segment opened for reading: its per-report and per-section
+arrays in memory, its exact index memory-mapped and answering with local
+ordinals, its records and texts read from disk one at a time when asked. `SegmentSet`
 opens every segment a commit names and presents them as one collection: a
 global ordinal per live report, in source order (the order a build of the
 same files gives, so answers and ties do not depend on how the reports are
@@ -11,8 +12,6 @@ reports masked.
 
 from __future__ import annotations
 
-import gc
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from search_service import store
 from search_service.model import CODED_FIELDS, Report
 from search_service.search.exact import ExactIndex, TermHits
 from search_service.segments.format import FORMAT_VERSION, SEGMENT_META, Commit, read_commit, segment_folder
+from search_service.segments.frames import RECORDS, TEXTS, Frames
 
 # Above this many occurrences per section, a term's occurrences are placed
 # in sections by searching the section boundaries among them.
@@ -38,8 +38,6 @@ class Segment:
         if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"segment {folder} has another format")
         self.meta = meta
-        self.records: list[dict] = _read_many_objects(folder / "reports.json")  # type: ignore[assignment]
-        self.report_count = len(self.records)
         with np.load(folder / "reports.npz") as r:
             self.year = r["year"]
             self.doc_type = r["doc_type"]
@@ -47,17 +45,17 @@ class Segment:
             self.report_start = r["report_start"]
             self.title_end = r["title_end"]
             self.report_id = r["report_id"]
-            self.source = r["source"]
+            self.published = r["published"]
+        self.report_count = len(self.year)
         self.values = {name: list(meta["facet_values"][name]) for name in CODED_FIELDS}
         with np.load(folder / "units.npz") as u:
             self.unit_start, self.unit_end = u["unit_start"], u["unit_end"]
             self.unit_report, self.unit_kind = u["unit_report"], u["unit_kind"]
         self.first_of_report = np.searchsorted(self.unit_report, np.arange(self.report_count + 1), side="left")
         self.unit_count = len(self.unit_report)
-        self.text_offsets = np.load(folder / "text_offsets.npy")
-        # Read with pread: no lock, and no file pages counted in the worker's
-        # memory (a map of it grew by 64 KiB of neighbours per section read).
-        self._texts = open(folder / "texts.bin", "rb")  # noqa: SIM115 - lives as long as the segment
+        # Records and section texts stay on disk until asked for (frames.py).
+        self._records = Frames(folder, RECORDS)
+        self._texts = Frames(folder, TEXTS)
         self.exact = ExactIndex(
             folder, self.unit_start, self.unit_end, self.unit_report, self.title_end, self.report_count
         )
@@ -95,16 +93,26 @@ class Segment:
     def occurs(self, norm_term: str) -> np.ndarray:
         return self.exact.occurrences(norm_term)
 
+    def sources(self) -> np.ndarray:
+        """Each report's source file (read when asked: only the order of a
+        set of segments needs them)."""
+        with np.load(self.folder / "reports.npz") as r:
+            return r["source"]
+
+    def record(self, local: int) -> dict:
+        """A report's record as store.report_record wrote it."""
+        return self._records.record(local)
+
     def unit_text(self, unit: int) -> str:
-        start, end = int(self.text_offsets[unit]), int(self.text_offsets[unit + 1])
-        return os.pread(self._texts.fileno(), end - start, start).decode("utf-8")
+        return self._texts.text(unit)
 
     def report(self, local: int) -> Report:
         units = range(int(self.first_of_report[local]), int(self.first_of_report[local + 1]))
-        return store.record_report(self.records[local], (self.unit_text(u) for u in units))
+        return store.record_report(self.record(local), (self.unit_text(u) for u in units))
 
     def close(self) -> None:
         self._texts.close()
+        self._records.close()
 
 
 @dataclass
@@ -144,8 +152,11 @@ class SegmentSet:
         # Global order: live reports by source (sources are unique among them).
         seg_of = np.concatenate([np.full(int(lv.sum()), i, dtype=np.int32) for i, lv in enumerate(lives)] or [_i32()])
         local_of = np.concatenate([np.flatnonzero(lv) for lv in lives] or [_i64()]).astype(np.int64)
-        sources = np.concatenate([s.source[lv] for s, lv in zip(segments, lives, strict=True)] or [np.zeros(0, str)])
+        sources = np.concatenate([s.sources()[lv] for s, lv in zip(segments, lives, strict=True)] or [np.zeros(0, str)])
         order = np.argsort(sources, kind="stable")
+        del sources
+        ids = np.concatenate([s.report_id[lv] for s, lv in zip(segments, lives, strict=True)] or [np.zeros(0, str)])
+        self.report_id: np.ndarray = ids[order]  # str, per global ordinal
         self.report_segment = seg_of[order]
         self.report_local = local_of[order]
         self.report_count = len(order)
@@ -173,13 +184,10 @@ class SegmentSet:
             unit_global[self.unit_local[units]] = units
             self.unit_kind[units] = seg.unit_kind[self.unit_local[units]]
             self.parts.append(_Part(seg, report_global, unit_global, live))
-        self.records: list[dict] = [
-            segments[s].records[int(loc)]
-            for s, loc in zip(self.report_segment.tolist(), self.report_local.tolist(), strict=True)
-        ]
         self.year = self._gather(lambda seg: seg.year, np.int32)
         self.doc_type = self._gather(lambda seg: seg.doc_type, np.int8)
         self.report_length = self._gather(lambda seg: seg.report_length, np.float64)
+        self.published = self._gather(lambda seg: seg.published, np.int32)  # days (format.published_day)
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         for name in CODED_FIELDS:
@@ -249,6 +257,11 @@ class SegmentSet:
 
     # ---------------------------------------------------------------- texts
 
+    def record(self, ordinal: int) -> dict:
+        """The record of the report with this global ordinal."""
+        part = self.parts[int(self.report_segment[ordinal])]
+        return part.segment.record(int(self.report_local[ordinal]))
+
     def unit_text(self, unit: int) -> str:
         part = self.parts[int(self.unit_segment[unit])]
         return part.segment.unit_text(int(self.unit_local[unit]))
@@ -290,16 +303,3 @@ def _i32() -> np.ndarray:
 
 def _i64() -> np.ndarray:
     return np.zeros(0, dtype=np.int64)
-
-
-def _read_many_objects(path: Path) -> object:
-    """store.read_json without the cyclic garbage collector: JSON holds no
-    cycles, and collections triggered by the many new objects doubled the
-    time to open a large index (0.2 s against 0.4 s at 20,000 reports)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return store.read_json(path)
-    finally:
-        if enabled:
-            gc.enable()

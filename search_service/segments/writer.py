@@ -32,8 +32,10 @@ from search_service.segments.format import (
     Commit,
     SegmentEntry,
     new_name,
+    published_day,
     write_commit,
 )
+from search_service.segments.frames import write_records, write_texts
 from search_service.text import normalize, tokenizer_identity
 from search_service.words_index import ReportWords, report_words
 
@@ -137,22 +139,23 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
     title_end: list[int] = []
     unit_report: list[int] = []
     unit_kind: list[int] = []
-    text_lengths: list[int] = []
-    with open(folder / "texts.bin", "wb") as texts:
-        for ordinal, report in enumerate(reports):
-            known = normalised.get(report.report_id) or Normalised.of(report)
-            chunks.append((position, known.text))
-            report_start.append(position)
-            title_end.append(position + known.title_length)
-            for length in known.unit_lengths:
-                unit_start.append(position)
-                position += length
-                unit_end.append(position)
-            position += 1
-            for section in report.sections:
-                unit_report.append(ordinal)
-                unit_kind.append(SECTION_KINDS.index(section.kind))
-                text_lengths.append(texts.write(section.text.encode("utf-8")))
+    section_texts: list[str] = []
+    for ordinal, report in enumerate(reports):
+        known = normalised.get(report.report_id) or Normalised.of(report)
+        chunks.append((position, known.text))
+        report_start.append(position)
+        title_end.append(position + known.title_length)
+        for length in known.unit_lengths:
+            unit_start.append(position)
+            position += length
+            unit_end.append(position)
+        position += 1
+        for section in report.sections:
+            unit_report.append(ordinal)
+            unit_kind.append(SECTION_KINDS.index(section.kind))
+            section_texts.append(section.text)
+    write_texts(folder, section_texts)
+    del section_texts
     corpus = np.empty(position, dtype=np.uint32)
     for start, text in chunks:
         corpus[start : start + len(text)] = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
@@ -160,9 +163,6 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
     ExactIndex.save(folder, build_exact_arrays(corpus))
     del corpus
 
-    text_offsets = np.zeros(len(text_lengths) + 1, dtype=np.int64)
-    np.cumsum(text_lengths, out=text_offsets[1:])
-    np.save(folder / "text_offsets.npy", text_offsets)
     np.savez(
         folder / "units.npz",
         unit_start=np.array(unit_start + [position], dtype=np.int64),
@@ -185,9 +185,10 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
         doc_type=np.array([DOC_TYPES.index(r.doc_type) for r in reports], dtype=np.int8),
         report_id=np.array([r.report_id for r in reports], dtype=str),
         source=np.array([r.source for r in reports], dtype=str),
+        published=np.array([published_day(r.published) for r in reports], dtype=np.int32),
         **{f"{name}_code": codes[name] for name in CODED_FIELDS},
     )
-    store.write_json(folder / "reports.json", [store.report_record(r) for r in reports])
+    write_records(folder, [store.report_record(r) for r in reports])
     meta = {
         "format_version": FORMAT_VERSION,
         **tokenizer_identity(),

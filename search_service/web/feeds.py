@@ -57,7 +57,7 @@ def newest(index: OpenIndex, ordinals: np.ndarray, size: int) -> list[int]:
     if len(ordinals) > size:
         threshold = np.partition(times, len(times) - size)[len(times) - size]
         ordinals = ordinals[times >= threshold]
-    chosen = sorted(ordinals.tolist(), key=lambda o: (-index.first_seen_times[o], index.records[o]["report_id"]))
+    chosen = sorted(ordinals.tolist(), key=lambda o: (-index.first_seen_times[o], str(index.report_id[o])))
     return chosen[:size]
 
 
