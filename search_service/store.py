@@ -114,6 +114,25 @@ def record_report(record: dict, texts: Iterable[str]) -> Report:
 # fall back to the generation's build time. Writer and reader side by side.
 
 
+# The file manifest of a commit ({source: size, mtime, report_id}): what an
+# update compares the source folder with. Apart from meta.json, which every
+# serving worker reads: at a million files it is some 100 MB of JSON.
+MANIFEST_FILE = "manifest.json"
+
+
+def write_manifest(folder: Path, manifest: dict[str, dict[str, object]]) -> None:
+    write_json(folder / MANIFEST_FILE, manifest)
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, object]]:
+    """The commit's manifest; empty when it has none."""
+    try:
+        data = read_json(folder / MANIFEST_FILE)
+    except FileNotFoundError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def write_first_seen(folder: Path, first_seen: dict[str, str]) -> None:
     """{report_id: ISO time} of every report of the generation in folder."""
     write_json(folder / FIRST_SEEN_FILE, dict(sorted(first_seen.items())))

@@ -364,7 +364,7 @@ def update_index(
         live = store.current_generation(index_dir)
         old = _LiveSegments.load(live) if live else None
         old_meta = store.read_json(live / "meta.json") if old and live else {}
-        old_manifest: dict[str, dict[str, object]] = old_meta.get("manifest", {}) if isinstance(old_meta, dict) else {}
+        old_manifest = store.read_manifest(live) if old and live else {}
         # A changed manifest.csv/.jsonl may override any file's fields: then
         # nothing parsed before is reused.
         if isinstance(old_meta, dict) and old_meta.get("source_manifest") != manifest_signature(source_dir):
@@ -438,6 +438,7 @@ def _merge(index_dir: Path, merge_policy: MergePolicy, first_seen: dict[str, str
         raise
     meta = store.read_json(live / "meta.json")
     info = {key: value for key, value in meta.items() if key in _INFO_KEYS} if isinstance(meta, dict) else {}
+    info["manifest"] = store.read_manifest(live)
     name, _ = commit_and_switch(index_dir, commit, info, first_seen)
     log.info("merged %d segment(s) into %s in %.1f s", sum(map(len, groups)), name, time.monotonic() - started)
     return name
@@ -445,7 +446,7 @@ def _merge(index_dir: Path, merge_policy: MergePolicy, first_seen: dict[str, str
 
 # The meta.json keys a merge carries over from the commit it replaces (the
 # others are counted again over the live reports).
-_INFO_KEYS = ("built_at", "source_dir", "source_manifest", "files", "problems", "manifest", "build_seconds")
+_INFO_KEYS = ("built_at", "source_dir", "source_manifest", "files", "problems", "build_seconds")
 
 
 def load_reports(generation: Path) -> list[Report]:

@@ -67,8 +67,7 @@ class Previous:
         if live is None:
             return cls()
         try:
-            meta = store.read_json(live / "meta.json")
-            manifest = meta.get("manifest", {}) if isinstance(meta, dict) else {}
+            manifest = store.read_manifest(live)
             sources = {source: str(entry["report_id"]) for source, entry in manifest.items() if "report_id" in entry}
             return cls(sources, store.read_first_seen(live))
         except (OSError, ValueError, AttributeError, TypeError) as exc:

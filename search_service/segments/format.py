@@ -25,7 +25,8 @@ An index folder holds immutable segments and commit points:
                               segment the file of its deleted reports
         deleted-<segment>.npy sorted local ordinals deleted in that segment
                               (a tombstone: the segment itself is not rewritten)
-        meta.json             counts over the live reports, the file manifest
+        meta.json             counts over the live reports, how it was built
+        manifest.json         every source file: size, modification time, report id
         first_seen.json       report_id -> when it first entered the index
       changes.jsonl           what each build added, changed, removed
 
@@ -39,7 +40,8 @@ Format history: 1 first layout; 2 pair-only exact index; 3 every readable
 document indexed with doc_type, level, unit and url (titles may be null);
 4 segments and commit points (a generation was one folder with every file);
 5 records and section texts compressed one by one, read when needed (a
-worker no longer holds a dict per report), and the published day as an array.
+worker no longer holds a dict per report), the published day and format
+codes as arrays, and the file manifest apart from meta.json.
 """
 
 from __future__ import annotations

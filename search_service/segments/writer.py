@@ -241,6 +241,8 @@ def write_commit_folder(folder: Path, commit: Commit, info: dict[str, object]) -
 
     commit = Commit(tuple(s for s in commit.segments if s.live > 0))
     write_commit(folder, commit)
+    info = dict(info)
+    store.write_manifest(folder, info.pop("manifest", {}))  # type: ignore[arg-type]
     opened = SegmentSet(folder)
     try:
         meta = {"format_version": FORMAT_VERSION, **tokenizer_identity(), **opened.statistics(), **info}
