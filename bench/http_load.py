@@ -27,6 +27,9 @@ from bench.queries import BenchQuery
 from search_service.model import PLACE_FIELDS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Seconds allowed from starting gunicorn to its first answer (2.3 s at
+# 100,000 reports; a first query over 1,000,000 may take far longer).
+FIRST_ANSWER_TIMEOUT = 600.0
 
 
 @dataclass
@@ -80,6 +83,47 @@ def _get(port: int, path: str, timeout: float = 30.0) -> int:
         conn.close()
 
 
+@dataclass(frozen=True)
+class WorkerMemory:
+    """One worker's memory in MB (smaps_rollup's fields, kB / 1024).
+
+    `rss` counts every resident page it maps, including the page cache of
+    the memory-mapped index that both workers (and the kernel) share;
+    `pss` divides each shared page among the processes mapping it;
+    `private` (USS) is what no other process maps: `private_dirty` (its
+    heap and other written pages, what it alone holds and cannot drop)
+    plus `private_clean` (mostly index pages only this worker has read:
+    page cache the kernel can reclaim). `anonymous` is memory backed by
+    no file, shared with the master or not; `pss_anon` is its share."""
+
+    pid: int
+    rss: float
+    pss: float
+    private: float
+    private_dirty: float
+    private_clean: float
+    anonymous: float
+    pss_anon: float | None  # the anonymous part of pss (kernels since 5.16)
+
+    @classmethod
+    def of(cls, pid: int) -> WorkerMemory:
+        kb: dict[str, int] = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value = line.split(":", 1)
+            kb[name] = int(value.split()[0])
+        mb = {name: value / 1024 for name, value in kb.items()}
+        return cls(
+            pid=pid,
+            rss=mb["Rss"],
+            pss=mb["Pss"],
+            private=mb["Private_Clean"] + mb["Private_Dirty"],
+            private_dirty=mb["Private_Dirty"],
+            private_clean=mb["Private_Clean"],
+            anonymous=mb["Anonymous"],
+            pss_anon=mb.get("Pss_Anon"),
+        )
+
+
 class Gunicorn:
     """A gunicorn master we started, and its workers."""
 
@@ -119,15 +163,13 @@ class Gunicorn:
                 pids.append(int(entry.name))
         return sorted(pids)
 
-    def worker_rss_mb(self) -> list[float]:
-        """VmRSS of every worker, in MB."""
+    def worker_memory(self) -> list[WorkerMemory]:
+        """Every worker's memory, from /proc/<pid>/smaps_rollup."""
         out = []
         for pid in self.worker_pids():
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        out.append(int(line.split()[1]) / 1024)
-            except OSError:
+                out.append(WorkerMemory.of(pid))
+            except (OSError, KeyError, ValueError):
                 continue
         return out
 
@@ -180,18 +222,22 @@ def drive(port: int, paths: Sequence[str], clients: int, seconds: float) -> Load
 class HttpFigures:
     first_answer_s: float
     loads: list[LoadResult]
-    worker_rss_mb: list[float]
+    workers: list[WorkerMemory]  # after the loads
+
+    @property
+    def worker_rss_mb(self) -> list[float]:
+        return [w.rss for w in self.workers]
 
 
 def measure_http(index_dir: Path, queries: Sequence[BenchQuery], seconds: float, workers: int = 2) -> HttpFigures:
     """Start gunicorn, time its first answer, load it with 1 and 8 clients,
-    read its workers' memory, stop it."""
+    read its workers' memory (smaps_rollup), stop it."""
     paths = [query_path(q) for q in queries]
     server = Gunicorn(index_dir, workers)
     try:
-        first = server.wait_first_answer(paths[0])
+        first = server.wait_first_answer(paths[0], timeout=FIRST_ANSWER_TIMEOUT)
         loads = [drive(server.port, paths, clients, seconds) for clients in (1, 8)]
-        rss = server.worker_rss_mb()
+        memory = server.worker_memory()
     finally:
         server.stop()
-    return HttpFigures(first, loads, rss)
+    return HttpFigures(first, loads, memory)

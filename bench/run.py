@@ -9,6 +9,11 @@ mix in-process; load gunicorn over HTTP; time `index update` after 1% of the
 files changed; time the analyses of issue 14 (significant terms of result
 sets of about 5,000 reports, coverage of one province). Prints one table and
 writes bench/results/bench-<N>.json.
+
+Above 100,000 reports (or with --reference stream) no parsed report is held:
+the reference is one streaming pass over the files (`scan.StreamingScan`),
+only ours is built and timed, and the run first prints the disk and time it
+expects, refusing to start when the disk cannot hold it.
 See bench/README.md for what each figure means.
 """
 
@@ -35,7 +40,7 @@ import numpy as np
 from bench.baselines import FACET_NAMES, Answer, Engine, ParsedCorpus
 from bench.baselines.groonga import GroongaEngine, groonga_available, groonga_version
 from bench.baselines.ours import OursEngine
-from bench.baselines.scan import ScanEngine
+from bench.baselines.scan import ScanEngine, StreamingScan
 from bench.baselines.sqlite_fts5 import SqliteFts5Engine
 from bench.baselines.tantivy_grams import TantivyGramsEngine, tantivy_available
 from bench.baselines.whoosh_jieba import WhooshJiebaEngine
@@ -106,6 +111,138 @@ def parse_reports(source: Path, jobs: int) -> tuple[list[Report], float]:
         if problem is None and report is not None and report.report_id not in kept:
             kept[report.report_id] = report
     return sorted(kept.values(), key=lambda r: r.source), time.monotonic() - started
+
+
+# ------------------------------------------------------------------ plan
+
+# Above this many reports the parsed corpus does not fit in memory (100,000
+# reports held about 10 GB with the in-memory scan): the streaming path.
+LARGE_N = 100_000
+# Figures used when no earlier run of this results folder can tell (2,000
+# reports of seed 0, 2026-11-25): source bytes per report, UTF-8 text over
+# source, disk blocks over bytes for files of about 13 KB, index over text,
+# ours' build and the parse in MB of text per second (2 processes),
+# generated reports per second (one process).
+DEFAULT_SOURCE_PER_REPORT = 13_300
+DEFAULT_INDEX_OVER_TEXT = 2.7
+DEFAULT_BUILD_MB_S = 2.0
+DEFAULT_PARSE_MB_S = 5.0
+GENERATE_PER_S = 1_500
+BLOCK_OVERHEAD = 1.16
+# Room kept free besides the estimate: an update's new segment and a merge,
+# logs, the machine's other users.
+DISK_MARGIN = 1.25
+DISK_SPARE_BYTES = 5e9
+
+
+class DiskTooSmall(Exception):
+    """The disk cannot hold the corpus and the index of the run asked for."""
+
+
+@dataclass
+class RunPlan:
+    """What a run is expected to take, from the nearest earlier run."""
+
+    n: int
+    streaming: bool
+    basis: str  # which run the ratios come from
+    corpus_cached: bool
+    source_bytes: float
+    text_bytes: float
+    index_bytes: float
+    free_bytes: float
+    generate_s: float
+    parse_s: float  # the reference's parse (the streaming pass, or parse_reports)
+    build_s: float  # ours' build, parsing included
+    update_s: float
+
+    @property
+    def needed_bytes(self) -> float:
+        corpus = 0.0 if self.corpus_cached else self.source_bytes * BLOCK_OVERHEAD
+        return corpus + self.index_bytes * DISK_MARGIN + DISK_SPARE_BYTES
+
+    @property
+    def fits(self) -> bool:
+        return self.needed_bytes <= self.free_bytes
+
+    def lines(self) -> list[str]:
+        gb, minutes = 1e9, 60
+        corpus = "cached" if self.corpus_cached else f"to generate, about {self.generate_s / minutes:.0f} min"
+        total = self.generate_s * (not self.corpus_cached) + self.parse_s + self.build_s + self.update_s
+        path = "streaming reference, ours only" if self.streaming else "in-memory reference"
+        return [
+            f"plan for N={self.n:,} ({path}; ratios from {self.basis}):",
+            f"  source {self.source_bytes / gb:.1f} GB ({corpus}), text about {self.text_bytes / gb:.1f} GB",
+            f"  ours' index about {self.index_bytes / gb:.1f} GB; disk needed about {self.needed_bytes / gb:.1f} GB"
+            f" (index x {DISK_MARGIN} + {DISK_SPARE_BYTES / gb:.0f} GB spare), free {self.free_bytes / gb:.1f} GB",
+            f"  expected: reference parse {self.parse_s / minutes:.0f} min, ours' build {self.build_s / minutes:.0f} min,"
+            f" update {self.update_s / minutes:.0f} min; about {total / minutes:.0f} min before the queries,"
+            " HTTP and analyses",
+        ]
+
+    def refusal(self) -> str:
+        gb = 1e9
+        return (
+            f"not starting: N={self.n:,} needs about {self.needed_bytes / gb:.1f} GB of disk "
+            f"(corpus {0 if self.corpus_cached else self.source_bytes * BLOCK_OVERHEAD / gb:.1f} GB, "
+            f"index about {self.index_bytes / gb:.1f} GB x {DISK_MARGIN}, {DISK_SPARE_BYTES / gb:.0f} GB spare) "
+            f"and the results folder's disk has {self.free_bytes / gb:.1f} GB free; free some space "
+            "or pass --results on a larger disk"
+        )
+
+
+def _earlier_run(results: Path, n: int) -> dict | None:
+    """The summary of the largest earlier run of at most n reports in results
+    (its ratios scale best to n), or None."""
+    best: tuple[int, dict] | None = None
+    for path in results.glob("bench-*.json"):
+        try:
+            summary = json.loads(path.read_text("utf-8"))
+            size = int(summary["n"])
+            usable = bool(summary["engines"]["ours"]["size_mb"] and summary["reports"] and summary["parse_s"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if usable and size <= n and (best is None or size > best[0]):
+            best = (size, summary)
+    return best[1] if best else None
+
+
+def plan_run(n: int, seed: int, results: Path, stream: bool) -> RunPlan:
+    """The disk and time a run of n reports should take, scaled linearly
+    from the largest earlier run in results (the defaults above without one)."""
+    folder = results / f"corpus-n{n}-s{seed}"
+    cached = (folder / ".complete").is_file()
+    earlier = _earlier_run(results, n)
+    if earlier:
+        scale = n / earlier["reports"]
+        ours = earlier["engines"]["ours"]
+        source = earlier["source_mb"] * MB * n / earlier["n"]
+        text = earlier["text_mb"] * MB * scale
+        index = ours["size_mb"] * MB * scale
+        parse_s, build_s = earlier["parse_s"] * scale, ours["build_s"] * scale
+        update_s = (earlier.get("update") or {}).get("seconds", 0.1 * ours["build_s"]) * scale
+        basis = f"bench-{earlier['n']}.json of {earlier['machine'].get('date', '?')}"
+    else:
+        source = DEFAULT_SOURCE_PER_REPORT * n
+        text = source
+        index = text * DEFAULT_INDEX_OVER_TEXT
+        parse_s, build_s = text / MB / DEFAULT_PARSE_MB_S, text / MB / DEFAULT_BUILD_MB_S
+        update_s = 0.1 * build_s
+        basis = "defaults (no earlier run in the results folder)"
+    return RunPlan(
+        n=n,
+        streaming=stream,
+        basis=basis,
+        corpus_cached=cached,
+        source_bytes=source,
+        text_bytes=text,
+        index_bytes=index,
+        free_bytes=shutil.disk_usage(results).free,
+        generate_s=n / GENERATE_PER_S,
+        parse_s=parse_s,
+        build_s=build_s,
+        update_s=update_s,
+    )
 
 
 # ------------------------------------------------------------------ answers
@@ -389,6 +526,10 @@ def table_rows(summary: dict) -> list[tuple[str, list[float | None], int]]:
             rows.append(ours_only(f"HTTP errors, {load['clients']} client(s)", load["errors"], 0))
         rows.append(ours_only("gunicorn start to first answer s", http["first_answer_s"], 2))
         rows.append(ours_only("worker RSS MB (max)", max(http["worker_rss_mb"], default=None), 0))
+        if "worker_private_mb" in http:
+            private, dirty = http["worker_private_mb"], http["worker_private_dirty_mb"]
+            rows.append(ours_only("worker private MB (max, USS)", max(private, default=None), 0))
+            rows.append(ours_only("worker private dirty MB (max)", max(dirty, default=None), 0))
     analysis = summary.get("analysis")
     if analysis:
         terms = analysis["terms"]
@@ -504,6 +645,9 @@ def http_summary(http: HttpFigures) -> dict:
     return {
         "first_answer_s": http.first_answer_s,
         "worker_rss_mb": http.worker_rss_mb,
+        "worker_private_mb": [w.private for w in http.workers],
+        "worker_private_dirty_mb": [w.private_dirty for w in http.workers],
+        "worker_memory_mb": [dataclasses.asdict(w) for w in http.workers],
         "loads": [
             {
                 "clients": load.clients,
@@ -521,14 +665,26 @@ def http_summary(http: HttpFigures) -> dict:
 # ------------------------------------------------------------------ main
 
 
+def streaming(args: argparse.Namespace) -> bool:
+    """Whether this run takes the memory-bounded path (see `--reference`)."""
+    return args.reference == "stream" or (args.reference == "auto" and args.n > LARGE_N)
+
+
 def run(args: argparse.Namespace) -> dict:
     results: Path = args.results
     results.mkdir(parents=True, exist_ok=True)
-    cached_corpus = corpus_dir(args.n, args.seed, results)
     work = results / f"work-n{args.n}-s{args.seed}"
-    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)  # before measuring free space: it is recreated anyway
+    plan = plan_run(args.n, args.seed, results, streaming(args))
+    for line in plan.lines():
+        log.info("%s", line)
+    if not plan.fits:
+        raise DiskTooSmall(plan.refusal())
+    cached_corpus = corpus_dir(args.n, args.seed, results)
     source = work / "src"
     linked_copy(cached_corpus, source)
+    if streaming(args):
+        return run_streaming(args, source, work)
 
     reports, parse_s = parse_reports(source, args.jobs)
     corpus = ParsedCorpus.from_reports(reports)
@@ -573,15 +729,8 @@ def run(args: argparse.Namespace) -> dict:
         "text_mb": corpus.text_bytes / MB,
         "source_mb": sum(p.stat().st_size for p in source.iterdir()) / MB,
         "parse_s": parse_s,
-        "mix": [
-            {
-                "name": q.name,
-                "class": q.cls,
-                "request": dataclasses.asdict(q.request),
-                "total": reference[q.name].total_reports,
-            }
-            for q in mix
-        ],
+        "reference": {"mode": "memory"},
+        "mix": mix_summary(mix, reference),
         "term_shares": shares,
         "peers_missing": missing_peers,
         "engines": {name: engine_summary(fig, mix, corpus.text_bytes, parse_s) for name, fig in figures.items()},
@@ -589,7 +738,73 @@ def run(args: argparse.Namespace) -> dict:
     for engine in engines:
         if engine is not ours:
             engine.close()
+    return finish_with_ours(args, summary, ours, mix, source, figures["ours"].build_s)
 
+
+def run_streaming(args: argparse.Namespace, source: Path, work: Path) -> dict:
+    """The memory-bounded path: the reference is one streaming pass over the
+    files (parse in `jobs` processes, every term of any mix looked up in each
+    report and section, a few bytes kept per report), then ours is built from
+    the files, checked against the reference and timed; no baseline runs and
+    no parsed report is held, so memory grows with N by those few bytes (and
+    by what ours' build and open index hold)."""
+    log.info("reference: one streaming pass over %s", source)
+    scan = StreamingScan()
+    scan.scan(source, args.jobs)
+    log.info(
+        "reference pass: %d reports (%.1f MB of text) in %.1f s", len(scan.ids), scan.text_bytes / MB, scan.seconds
+    )
+    mix, shares = build_mix(scan.profile)
+    reference = {q.name: scan.answer(q, full=True) for q in mix}
+    scan.close()
+
+    ours = OursEngine(source, jobs=args.jobs)
+    # Ours builds from the files: the parsed corpus it is handed is unused.
+    figures = build_engines([ours], ParsedCorpus([], [], 0), work)
+    assert ours.index is not None
+    missing = len(set(scan.ids) ^ set(ours.index.report_id.tolist()))
+    if missing:
+        log.warning("ours indexed a different set of reports: %d ids differ", missing)
+    log.info("checking ours against the reference")
+    check(ours, mix, reference, figures["ours"])
+    log.info("timing ours")
+    time_queries(ours, mix, args.repeat, figures["ours"])
+    summary: dict = {
+        "n": args.n,
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "machine": machine(),
+        "reports": len(scan.ids),
+        "sections": scan.units,
+        "ours_report_set_differences": missing,
+        "text_mb": scan.text_bytes / MB,
+        "source_mb": sum(p.stat().st_size for p in source.iterdir()) / MB,
+        "parse_s": scan.seconds,
+        "reference": {"mode": "stream", "seconds": scan.seconds, "terms": len(scan.terms)},
+        "mix": mix_summary(mix, reference),
+        "term_shares": shares,
+        "peers_missing": [],
+        "engines": {"ours": engine_summary(figures["ours"], mix, scan.text_bytes, scan.seconds)},
+    }
+    return finish_with_ours(args, summary, ours, mix, source, figures["ours"].build_s)
+
+
+def mix_summary(mix: Sequence[BenchQuery], reference: dict[str, Answer]) -> list[dict]:
+    return [
+        {
+            "name": q.name,
+            "class": q.cls,
+            "request": dataclasses.asdict(q.request),
+            "total": reference[q.name].total_reports,
+        }
+        for q in mix
+    ]
+
+
+def finish_with_ours(
+    args: argparse.Namespace, summary: dict, ours: OursEngine, mix: Sequence[BenchQuery], source: Path, build_s: float
+) -> dict:
+    """The steps on ours alone, after the query mix: HTTP, analyses, update."""
     if not args.skip_http:
         log.info("HTTP load: gunicorn, 2 workers, %.0f s per concurrency level", args.http_seconds)
         try:
@@ -610,7 +825,7 @@ def run(args: argparse.Namespace) -> dict:
         "changed_files": changed,
         "seconds": update.seconds,
         "reused": update.reused,
-        "over_build": update.seconds / figures["ours"].build_s,
+        "over_build": update.seconds / build_s,
         "bytes_written": written,
         "written_over_index": written / max(ours.size_bytes(), 1),
     }
@@ -643,6 +858,19 @@ def analysis_lines(summary: dict) -> list[str]:
     return lines
 
 
+def reference_lines(summary: dict) -> list[str]:
+    """How the reference was computed, when it is not the in-memory scan
+    (whose figures are the table's scan column)."""
+    reference = summary.get("reference") or {}
+    if reference.get("mode") != "stream":
+        return []
+    return [
+        f"reference: streaming scan, one pass over {summary['reports']:,} reports in {reference['seconds']:.1f} s "
+        f"(parse in worker processes, {reference['terms']} terms looked up in every report and section); "
+        f"ours differs on {summary['engines']['ours']['differing_queries']} of {len(summary['mix'])} queries"
+    ]
+
+
 def _files(folder: Path) -> dict[tuple[int, str], int]:
     """(inode, path) -> size of every file under folder: what an update
     writes is what was not there before."""
@@ -671,9 +899,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-seconds", type=float, default=10.0, help="load time per concurrency level")
     parser.add_argument("--jobs", type=int, default=2, help="processes for parsing and ours' build (default 2)")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="cache and output folder")
+    parser.add_argument(
+        "--reference",
+        choices=("auto", "memory", "stream"),
+        default="auto",
+        help=f"how the reference scan holds the corpus: memory (every parsed report and text held; needed by the "
+        f"baselines), stream (one streaming pass, a few bytes per report kept; only ours is built and timed; "
+        f"needs --skip-baselines), auto (stream above {LARGE_N:,} reports, else memory; default). "
+        "A streaming run prints its expected disk and time first and refuses to start when the disk is too small",
+    )
     args = parser.parse_args(argv)
+    if streaming(args) and not args.skip_baselines:
+        parser.error(
+            f"the baselines need every parsed report in memory: above {LARGE_N:,} reports (or with --reference "
+            "stream) pass --skip-baselines"
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    summary = run(args)
+    try:
+        summary = run(args)
+    except DiskTooSmall as exc:
+        print(exc, file=sys.stderr)
+        return 2
     out = args.results / f"bench-{args.n}.json"
     out.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")
     table = render_table(summary)
@@ -687,7 +933,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in summary.get("peers_missing", []):
         print(f"peer not installed, left out: {name}")
     print(table)
-    for line in analysis_lines(summary):
+    for line in analysis_lines(summary) + reference_lines(summary):
         print(line)
     summary["table"] = table
     out.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")

@@ -21,17 +21,20 @@ import pytest
 from bench.baselines import ParsedCorpus
 from bench.baselines.groonga import GroongaEngine, groonga_available
 from bench.baselines.ours import OursEngine
-from bench.baselines.scan import ScanEngine
+from bench.baselines.scan import ScanEngine, StreamingScan
 from bench.baselines.sqlite_fts5 import SqliteFts5Engine
 from bench.baselines.tantivy_grams import TantivyGramsEngine, phrase_offsets, tantivy_available
 from bench.baselines.whoosh_jieba import WhooshJiebaEngine, whoosh_query_string
+from bench.http_load import WorkerMemory
 from bench.queries import QUERY_CLASSES, BenchQuery, CorpusProfile, build_mix, parse_terms
 from bench.run import (
     EngineFigures,
     analysis_lines,
     check,
     differences,
+    main,
     parse_reports,
+    plan_run,
     render_table,
     table_rows,
     time_analyses,
@@ -254,3 +257,74 @@ def test_analysis_step_times_terms_and_coverage(bench_corpus: tuple[Path, Parsed
     assert "terms p95 ms" in render_table(summary)
     assert analysis_lines(summary)[0].startswith("terms (30 words, JLH)")
     ours.close()
+
+
+# The streaming reference is checked at the size of a quick benchmark run:
+# large enough that every query of the mix finds reports and sections.
+STREAM_N = 2000
+
+
+def test_streaming_reference_answers_as_the_in_memory_scan(tmp_path: Path) -> None:
+    """The memory-bounded reference of large runs (one pass, a bit per term)
+    chooses the same mix and gives the same answer to every query as the
+    scan over texts held in memory: the whole result set in order, the
+    first page, both totals and every facet."""
+    from bench.corpus import generate_corpus
+
+    source = tmp_path / "corpus"
+    generate_corpus(source, STREAM_N, seed=0)
+    reports, _ = parse_reports(source, jobs=2)
+    corpus = ParsedCorpus.from_reports(reports)
+    scan = ScanEngine()
+    scan.build(corpus, Path("unused"))
+    profile = CorpusProfile(
+        texts=scan.report_texts,
+        years=[r.year for r in reports],
+        places={name: [getattr(r, name) for r in reports] for name in PLACE_FIELDS},
+    )
+    mix, shares = build_mix(profile)
+
+    streamed = StreamingScan()
+    streamed.scan(source, jobs=2)
+    assert build_mix(streamed.profile) == (mix, shares)
+    assert streamed.ids == [r.report_id for r in reports]
+    assert (streamed.units, streamed.text_bytes) == (len(corpus.units), corpus.text_bytes)
+    for query in mix:
+        expected, got = scan.answer(query, full=True), streamed.answer(query, full=True)
+        assert got.report_ids == expected.report_ids, query.name
+        assert (got.total_reports, got.total_sections) == (expected.total_reports, expected.total_sections), query.name
+        assert got.facets == expected.facets, query.name
+        assert streamed.answer(query).report_ids == scan.answer(query).report_ids, query.name
+    # Not vacuous: most queries find reports, with several values per facet.
+    found = [scan.answer(q, full=True) for q in mix]
+    assert sum(1 for a in found if a.total_reports) >= len(mix) - 2
+    assert max(len(a.facets["town"]) for a in found) > 100
+    assert max(len(a.facets["section"]) for a in found) >= 4
+
+
+def test_large_run_refuses_when_the_disk_is_too_small(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The plan printed before a run, and its refusal: a hundred million
+    reports need more disk than any test machine has."""
+    plan = plan_run(100_000_000, 0, tmp_path, stream=True)
+    assert not plan.fits and plan.needed_bytes > plan.free_bytes
+    assert any("free" in line for line in plan.lines())
+    assert main(["--n", "100000000", "--skip-baselines", "--results", str(tmp_path)]) == 2
+    assert "not starting" in capsys.readouterr().err
+    assert not (tmp_path / "corpus-n100000000-s0").exists()
+    with pytest.raises(SystemExit):  # the baselines need every report in memory
+        main(["--n", "2000", "--reference", "stream", "--results", str(tmp_path)])
+
+
+def test_worker_memory_is_read_from_smaps_rollup() -> None:
+    memory = WorkerMemory.of(os.getpid())
+    assert 0 < memory.private_dirty <= memory.private <= memory.rss
+    assert 0 < memory.pss <= memory.rss
+    http = {
+        "first_answer_s": 1.0,
+        "worker_rss_mb": [memory.rss],
+        "worker_private_mb": [memory.private],
+        "worker_private_dirty_mb": [memory.private_dirty],
+        "loads": [],
+    }
+    labels = [label for label, _, _ in table_rows({"engines": {"ours": _engine_summary()}, "http": http})]
+    assert "worker private MB (max, USS)" in labels and "worker private dirty MB (max)" in labels

@@ -12,6 +12,8 @@ matching sections of the final reports.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from search_service.model import PLACE_FIELDS, SECTION_KINDS, Report, SearchRequest
@@ -24,20 +26,53 @@ class ReportTable:
     field (-1 = none), plus each section's report and kind code."""
 
     def __init__(self, reports: list[Report], units: list[tuple[int, str, str]]) -> None:
-        self.ids = [r.report_id for r in reports]
-        self.years = np.array([r.year or 0 for r in reports], dtype=np.int64)
+        """From parsed reports and ParsedCorpus.units."""
+        self._set_columns(
+            ids=[r.report_id for r in reports],
+            years=[r.year for r in reports],
+            places={name: [getattr(r, name) or None for r in reports] for name in PLACE_FIELDS},
+            unit_report=[o for o, _, _ in units],
+            unit_kind=[KIND_CODE[k] for _, k, _ in units],
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        ids: list[str],
+        years: Sequence[int | None],
+        places: dict[str, Sequence[str | None]],
+        unit_report: Sequence[int] | np.ndarray,
+        unit_kind: Sequence[int] | np.ndarray,
+    ) -> ReportTable:
+        """From per-report columns (report ids, years, each place field) and
+        the (report ordinal, kind code) of each section: no Report objects
+        or texts, which the streaming scan does not keep."""
+        table = cls.__new__(cls)
+        table._set_columns(ids, years, places, unit_report, unit_kind)
+        return table
+
+    def _set_columns(
+        self,
+        ids: list[str],
+        years: Sequence[int | None],
+        places: dict[str, Sequence[str | None]],
+        unit_report: Sequence[int] | np.ndarray,
+        unit_kind: Sequence[int] | np.ndarray,
+    ) -> None:
+        self.ids = ids
+        self.years = np.array([y or 0 for y in years], dtype=np.int64)
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         self.code_of: dict[str, dict[str, int]] = {}
         for name in PLACE_FIELDS:
-            column = [getattr(r, name) or None for r in reports]
+            column = places[name]
             values = sorted({v for v in column if v})
             lookup = {v: i for i, v in enumerate(values)}
             self.values[name] = values
             self.code_of[name] = lookup
             self.codes[name] = np.array([lookup[v] if v else -1 for v in column], dtype=np.int32)
-        self.unit_report = np.array([o for o, _, _ in units], dtype=np.int64)
-        self.unit_kind = np.array([KIND_CODE[k] for _, k, _ in units], dtype=np.int64)
+        self.unit_report = np.asarray(unit_report, dtype=np.int64)
+        self.unit_kind = np.asarray(unit_kind, dtype=np.int64)
 
     def passes(self, request: SearchRequest, skip: str) -> np.ndarray:
         """Which reports pass every filter of request except `skip`."""
