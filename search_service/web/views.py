@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from search_service.analysis.follow_through import adjacent_reports
 from search_service.api.errors import error_response, invalid_parameters
 from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
-from search_service.model import DOC_TYPE_CHOICES, LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchRequest, SearchResult
+from search_service.model import FILTERS, LEVEL_LABELS, SECTION_LABELS, Filter, SearchRequest, SearchResult
 from search_service.search import OpenIndex, parse_query, run_search
 from search_service.search.trend import trend
 from search_service.service import current_index, query_limits, search_args_schema, settings
@@ -50,19 +50,30 @@ EXAMPLES = [
     ("行政复议 -行政诉讼", {"q": "行政复议 -行政诉讼"}),
 ]
 
-# What to do about a bad parameter, per parameter.
+
+def _choices_hint(spec: Filter) -> str:
+    """What to do about a bad value of a filter with a closed set of values
+    (model.FILTERS): each allowed value with how it reads, and the default
+    (可选的级别：township（乡镇街道）、county（县区）…). A new closed filter
+    gets its hint from its entry."""
+    choices = "、".join(f"{value}（{label}）" for value, label in spec.values.items())
+    default = f"，默认 {spec.default}" if spec.default is not None else ""
+    return f"可选的{spec.label}：{choices}{default}。"
+
+
+# What to do about a bad parameter, per parameter: written for the query,
+# the years (their range and order) and paging; made from the registry for
+# every filter with a closed set of values.
 PARAM_HINTS = {
     "q": '检索词写法：空格分隔的词须同时出现；A OR B 出现其一即可；-词 表示不含；"…" 内为一个词。长度 1–200 字。',
     "year": "请填写四位年份，如 2024（1949–2100）。",
     "year_from": "请填写四位年份，如 2020，且不晚于截止年份。",
     "year_to": "请填写四位年份，如 2024，且不早于起始年份。",
-    "section": "可选的章节：" + "、".join(f"{k}（{v}）" for k, v in SECTION_LABELS.items()) + "。",
     "sort": "可选的排序：relevance（相关度）、year（年份旧→新）、-year（年份新→旧）。",
     "page": "页码须为正整数。",
     "per_page": "每页条数须为 1–100 的整数。",
-    "level": "可选的级别：" + "、".join(LEVELS) + "。",
-    "doc_type": "可选的文件类型：" + "、".join(DOC_TYPE_CHOICES) + "（默认 annual_report，只查年度报告）。",
     "facet_size": "筛选项数须为不小于 0 的整数（0 表示全部）。",
+    **{spec.name: _choices_hint(spec) for spec in FILTERS if spec.values},
 }
 
 
