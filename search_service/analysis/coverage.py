@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 
 import numpy as np
 
@@ -22,19 +23,6 @@ from search_service.segments.format import day_published
 # The parts the rule requires, then the optional 其他需要报告的情况.
 REQUIRED_PARTS: tuple[str, ...] = ("measures", "problems", "leadership", "plans")
 PARTS: tuple[str, ...] = (*REQUIRED_PARTS, "other")
-
-COVERAGE_CSV_COLUMNS: tuple[str, ...] = (
-    "unit",
-    "level",
-    "county",
-    "city",
-    "province",
-    "year",
-    "report_id",
-    "published",
-    "on_time",
-    *PARTS,
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +38,13 @@ class UnitKey:
 
     def sort_key(self) -> tuple[str, str, str, str, str]:
         return (self.province or "", self.city or "", self.county or "", self.unit, self.level or "")
+
+
+# A unit and its places as UnitKey orders them: the first columns of the
+# coverage and follow-through CSVs and the unit of their JSON bodies.
+UNIT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclass_fields(UnitKey))
+
+COVERAGE_CSV_COLUMNS: tuple[str, ...] = (*UNIT_FIELDS, "year", "report_id", "published", "on_time", *PARTS)
 
 
 @dataclass(frozen=True)
@@ -243,8 +238,7 @@ def coverage_csv_rows(grid: Coverage) -> Iterator[list[str]]:
     empty on_time and every part false."""
     yield list(COVERAGE_CSV_COLUMNS)
     for row in grid.rows:
-        u = row.unit
-        head = [u.unit, u.level or "", u.county or "", u.city or "", u.province or ""]
+        head = [getattr(row.unit, name) or "" for name in UNIT_FIELDS]
         for cell in row.cells:
             if not cell.reports:
                 yield [*head, str(cell.year), "", "", "", *("false" for _ in PARTS)]

@@ -13,7 +13,7 @@ every body validates against its schema.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -27,13 +27,13 @@ from search_service.analysis import (
     FollowThrough,
     ReportSide,
     SignificantTerms,
-    Term,
     UnitKey,
     coverage,
     coverage_csv_rows,
     follow_through,
     significant_terms,
 )
+from search_service.analysis.coverage import UNIT_FIELDS
 from search_service.api.analysis_schemas import (
     AnalysisArgsSchema,
     CoverageArgsSchema,
@@ -96,13 +96,13 @@ def _report_body(report: CoverageReport) -> dict[str, Any]:
 
 def unit_body(unit: UnitKey | FollowThrough) -> dict[str, Any]:
     """A unit and its places (UnitSchema): a coverage row's, a follow-through's."""
-    return {
-        "unit": unit.unit,
-        "level": unit.level,
-        "county": unit.county,
-        "city": unit.city,
-        "province": unit.province,
-    }
+    return {name: getattr(unit, name) for name in UNIT_FIELDS}
+
+
+def _values_of(item: Any) -> dict[str, Any]:
+    """A flat dataclass's fields by name, in its order (YearTotals, Term,
+    SignificantTerm, TermChange): their bodies are exactly their fields."""
+    return {field.name: getattr(item, field.name) for field in fields(item)}
 
 
 def cell_body(cell: CoverageCell) -> dict[str, Any]:
@@ -135,18 +135,7 @@ def coverage_body(grid: Coverage, order: str) -> dict[str, Any]:
             }
             for row in grid.rows
         ],
-        "totals": [
-            {
-                "year": t.year,
-                "units": t.units,
-                "reporting": t.reporting,
-                "on_time": t.on_time,
-                "late": t.late,
-                "unknown": t.unknown,
-                "complete": t.complete,
-            }
-            for t in grid.totals
-        ],
+        "totals": [_values_of(t) for t in grid.totals],
         "unplaced": len(grid.unplaced),
         "unplaced_ids": list(grid.unplaced),
     }
@@ -189,21 +178,13 @@ def follow_through_body(found: FollowThrough) -> dict[str, Any]:
         "year": found.year,
         "plans": _side_body(found.plans),
         "measures": _side_body(found.measures),
-        "shared": [_term_body(t) for t in found.shared],
-        "missing": [_term_body(t) for t in found.missing],
+        "shared": [_values_of(t) for t in found.shared],
+        "missing": [_values_of(t) for t in found.missing],
     }
 
 
-def _term_body(term: Term) -> dict[str, Any]:
-    return {"term": term.term, "plans": term.plans, "measures": term.measures}
-
-
 FOLLOW_THROUGH_CSV_COLUMNS = (
-    "unit",
-    "level",
-    "county",
-    "city",
-    "province",
+    *UNIT_FIELDS,
     "year",
     "next_year",
     "plans_report_id",
@@ -256,10 +237,7 @@ def terms_body(found: SignificantTerms) -> dict[str, Any]:
         "score": found.score,
         "set_size": found.set_size,
         "collection_size": found.collection_size,
-        "terms": [
-            {"term": t.term, "score": t.score, "in_set": t.in_set, "in_collection": t.in_collection}
-            for t in found.terms
-        ],
+        "terms": [_values_of(t) for t in found.terms],
         "years": None
         if years is None
         else {
@@ -267,14 +245,10 @@ def terms_body(found: SignificantTerms) -> dict[str, Any]:
             "to": years.year_to,
             "from_size": years.from_size,
             "to_size": years.to_size,
-            "rose": [_change_body(c) for c in years.rose],
-            "fell": [_change_body(c) for c in years.fell],
+            "rose": [_values_of(c) for c in years.rose],
+            "fell": [_values_of(c) for c in years.fell],
         },
     }
-
-
-def _change_body(change: Any) -> dict[str, Any]:
-    return {"term": change.term, "change": change.change, "in_from": change.in_from, "in_to": change.in_to}
 
 
 def terms_csv_rows(found: SignificantTerms) -> Iterator[list[Any]]:
