@@ -18,6 +18,7 @@ import click
 from search_service.api.schemas import SearchArgsSchema
 from search_service.config import Settings
 from search_service.errors import BadQuery, BadSetting, IndexLocked, SearchServiceError, UnreadableFile
+from search_service.model import REPORT_FIELDS
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -331,9 +332,13 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
         sys.exit(EXIT_FAILED)
 
 
-_PARSE_FIELDS = (
-    *("title", "doc_type", "level", "unit", "town", "county", "city", "province"),
-    *("year", "published", "url", "is_report"),
+# What `parse` lists under each file: the title, then the report's other
+# fields in their order (model.REPORT_FIELDS), then is_report. Not the id,
+# nor what the file itself tells (its name heads the entry; its format).
+_PARSE_FIELDS: tuple[str, ...] = (
+    "title",
+    *(name for name in REPORT_FIELDS if name not in ("report_id", "title", "source", "format")),
+    "is_report",
 )
 
 
