@@ -35,7 +35,15 @@ from search_service.indexing.lock import now_iso, writer_lock
 from search_service.indexing.parsing import Parsed, Prepared, parse_with_words, with_preamble
 from search_service.ingest import iter_source_files, manifest_signature
 from search_service.model import FileProblem, Report
-from search_service.segments.format import DEFAULT_SEGMENT_REPORTS, Commit, SegmentEntry, read_commit, segment_folder
+from search_service.segments.format import (
+    DEFAULT_SEGMENT_REPORTS,
+    REPORTS,
+    Commit,
+    SegmentEntry,
+    load_array,
+    read_commit,
+    segment_folder,
+)
 from search_service.segments.reader import SegmentSet
 from search_service.segments.writer import SegmentWriter, merge_segments, tiered_merge_policy
 from search_service.text import tokenizer_identity
@@ -315,8 +323,7 @@ class _LiveSegments:
             commit = read_commit(folder)
             where: dict[str, tuple[int, int]] = {}
             for i, entry in enumerate(commit.segments):
-                with np.load(segment_folder(folder, entry.name) / "reports.npz") as r:
-                    ids = r["report_id"].tolist()
+                ids = load_array(segment_folder(folder, entry.name), REPORTS, "report_id").tolist()
                 deleted = set(entry.deleted.tolist())
                 for local, report_id in enumerate(ids):
                     if local not in deleted:

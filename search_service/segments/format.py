@@ -10,9 +10,10 @@ An index folder holds immutable segments and commit points:
         meta.json             format, tokenizer identity, counts, facet values
         records.*             one record per report, in ordinal order
                               (store.report_record), compressed (frames.py)
-        reports.npz           per report: year, doc type, facet codes, corpus start,
+        reports.*.npy         per report: year, doc type, facet codes, corpus start,
                               title end, report_id, source and published day
-        units.npz             per section: report ordinal, kind, start and end in
+                              (one file per array, memory-mapped by readers)
+        units.*.npy           per section: report ordinal, kind, start and end in
                               the segment's corpus
         bi_*.npy              the exact pair index over the segment's corpus
                               (search/exact.py): positions are per segment
@@ -41,7 +42,9 @@ document indexed with doc_type, level, unit and url (titles may be null);
 4 segments and commit points (a generation was one folder with every file);
 5 records and section texts compressed one by one, read when needed (a
 worker no longer holds a dict per report), the published day and format
-codes as arrays, and the file manifest apart from meta.json.
+codes as arrays, one memory-mapped file per array (a worker's private
+memory then holds only what it gathers across segments), and the file
+manifest apart from meta.json.
 """
 
 from __future__ import annotations
@@ -159,3 +162,20 @@ def published_day(published: str | None) -> int:
 def day_published(day: int) -> str | None:
     """published_day's inverse."""
     return None if day == NO_DAY else (_EPOCH + dt.timedelta(days=int(day))).isoformat()
+
+
+# Per-report and per-section arrays: one .npy file each, named
+# `<group>.<name>.npy`, so readers memory-map them (the pages are the page
+# cache's, shared by every worker, not each worker's own copy).
+REPORTS = "reports"
+UNITS = "units"
+
+
+def save_arrays(folder: Path, group: str, **arrays: np.ndarray) -> None:
+    for name, array in arrays.items():
+        np.save(folder / f"{group}.{name}.npy", array, allow_pickle=False)
+
+
+def load_array(folder: Path, group: str, name: str) -> np.ndarray:
+    """One saved array, memory-mapped (read-only)."""
+    return np.load(folder / f"{group}.{name}.npy", mmap_mode="r", allow_pickle=False)

@@ -97,7 +97,7 @@ class Frames:
 
     def __init__(self, folder: Path, name: str) -> None:
         data_name, offsets_name, dict_name = file_names(name)
-        self.offsets = np.load(folder / offsets_name)
+        self.offsets = np.load(folder / offsets_name, mmap_mode="r")
         dict_path = folder / dict_name
         self._dictionary = zstandard.ZstdCompressionDict(dict_path.read_bytes()) if dict_path.exists() else None
         self._local = threading.local()

@@ -20,7 +20,16 @@ import numpy as np
 from search_service import store
 from search_service.model import CODED_FIELDS, Report
 from search_service.search.exact import ExactIndex, TermHits
-from search_service.segments.format import FORMAT_VERSION, SEGMENT_META, Commit, read_commit, segment_folder
+from search_service.segments.format import (
+    FORMAT_VERSION,
+    REPORTS,
+    SEGMENT_META,
+    UNITS,
+    Commit,
+    load_array,
+    read_commit,
+    segment_folder,
+)
 from search_service.segments.frames import RECORDS, TEXTS, Frames
 
 # Above this many occurrences per section, a term's occurrences are placed
@@ -38,19 +47,19 @@ class Segment:
         if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"segment {folder} has another format")
         self.meta = meta
-        with np.load(folder / "reports.npz") as r:
-            self.year = r["year"]
-            self.doc_type = r["doc_type"]
-            self.codes = {name: r[f"{name}_code"] for name in CODED_FIELDS}
-            self.report_start = r["report_start"]
-            self.title_end = r["title_end"]
-            self.report_id = r["report_id"]
-            self.published = r["published"]
+        self.year = load_array(folder, REPORTS, "year")
+        self.doc_type = load_array(folder, REPORTS, "doc_type")
+        self.codes = {name: load_array(folder, REPORTS, f"{name}_code") for name in CODED_FIELDS}
+        self.report_start = load_array(folder, REPORTS, "report_start")
+        self.title_end = load_array(folder, REPORTS, "title_end")
+        self.report_id = load_array(folder, REPORTS, "report_id")
+        self.published = load_array(folder, REPORTS, "published")
         self.report_count = len(self.year)
         self.values = {name: list(meta["facet_values"][name]) for name in CODED_FIELDS}
-        with np.load(folder / "units.npz") as u:
-            self.unit_start, self.unit_end = u["unit_start"], u["unit_end"]
-            self.unit_report, self.unit_kind = u["unit_report"], u["unit_kind"]
+        self.unit_start = load_array(folder, UNITS, "unit_start")
+        self.unit_end = load_array(folder, UNITS, "unit_end")
+        self.unit_report = load_array(folder, UNITS, "unit_report")
+        self.unit_kind = load_array(folder, UNITS, "unit_kind")
         self.first_of_report = np.searchsorted(self.unit_report, np.arange(self.report_count + 1), side="left")
         self.unit_count = len(self.unit_report)
         # Records and section texts stay on disk until asked for (frames.py).
@@ -96,8 +105,7 @@ class Segment:
     def sources(self) -> np.ndarray:
         """Each report's source file (read when asked: only the order of a
         set of segments needs them)."""
-        with np.load(self.folder / "reports.npz") as r:
-            return r["source"]
+        return load_array(self.folder, REPORTS, "source")
 
     def record(self, local: int) -> dict:
         """A report's record as store.report_record wrote it."""

@@ -27,12 +27,15 @@ from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_array
 from search_service.segments.format import (
     COMMIT_FILE,
     FORMAT_VERSION,
+    REPORTS,
     SEGMENT_META,
     SEGMENT_PREFIX,
+    UNITS,
     Commit,
     SegmentEntry,
     new_name,
     published_day,
+    save_arrays,
     write_commit,
 )
 from search_service.segments.frames import write_records, write_texts
@@ -163,8 +166,9 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
     ExactIndex.save(folder, build_exact_arrays(corpus))
     del corpus
 
-    np.savez(
-        folder / "units.npz",
+    save_arrays(
+        folder,
+        UNITS,
         unit_start=np.array(unit_start + [position], dtype=np.int64),
         unit_end=np.array(unit_end, dtype=np.int64),
         unit_report=np.array(unit_report, dtype=np.int32),
@@ -177,8 +181,9 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
         lookup = {v: i for i, v in enumerate(values)}
         facet_values[name] = values
         codes[name] = np.array([lookup.get(getattr(r, name), -1) for r in reports], dtype=np.int32)
-    np.savez(
-        folder / "reports.npz",
+    save_arrays(
+        folder,
+        REPORTS,
         year=np.array([r.year or 0 for r in reports], dtype=np.int32),
         report_start=np.array(report_start, dtype=np.int64),
         title_end=np.array(title_end, dtype=np.int64),
