@@ -129,24 +129,23 @@ def _run_build(
     strict: bool,
     jobs: int | None,
 ) -> None:
-    from search_service.indexing import build_index, update_index
+    from search_service.indexing import BuildOptions, build_index, update_index
 
     _setup_logging(verbose)
     settings = _settings().with_overrides(source_dir=source, index_dir=index_dir)
     start, step, close = _progress_bar(verbose)
+    options = BuildOptions(
+        jobs=jobs,
+        progress=step,
+        on_start=start,
+        strict=strict,
+        time_budget=settings.file_time_budget,
+        segment_reports=settings.segment_reports,
+    )
     action = build_index if kind == "build" else update_index
     with _errors_to_exit_codes():
         try:
-            summary = action(
-                settings.source_dir,
-                settings.index_dir,
-                jobs=jobs,
-                progress=step,
-                on_start=start,
-                strict=strict,
-                time_budget=settings.file_time_budget,
-                segment_reports=settings.segment_reports,
-            )
+            summary = action(settings.source_dir, settings.index_dir, options)
         finally:
             close()
     data = summary.as_dict()

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from search_service import create_app
 from search_service.config import PROJECT_ROOT, Settings
-from search_service.indexing import build_index
+from search_service.indexing import BuildOptions, build_index
 
 SAMPLES = PROJECT_ROOT / "data" / "reports"
 
@@ -27,7 +27,7 @@ SAMPLES = PROJECT_ROOT / "data" / "reports"
 def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the five bundled sample reports, built once per run."""
     index_dir = tmp_path_factory.mktemp("sample-index")
-    build_index(SAMPLES, index_dir, jobs=1)
+    build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     return index_dir
 
 

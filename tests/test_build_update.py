@@ -21,7 +21,7 @@ import pytest
 from whoosh.index import open_dir
 
 from search_service import store
-from search_service.indexing import build_index, update_index
+from search_service.indexing import BuildOptions, build_index, update_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
 from search_service.segments.reader import SegmentSet
@@ -132,13 +132,13 @@ def answers(index_dir: Path) -> dict[str, tuple[int, int, list[str], dict]]:
 def test_update_answers_exactly_like_a_full_build(tmp_path, jobs):
     source = make_corpus(tmp_path / "src", 14)  # 70 files: the worker pool
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=jobs)
+    build_index(source, index_dir, BuildOptions(jobs=jobs))
     change_sources(source)
-    summary = update_index(source, index_dir, jobs=jobs)
+    summary = update_index(source, index_dir, BuildOptions(jobs=jobs))
     assert summary.reused == 70 - 3 - 1 - 1  # changed, removed, renamed
     assert summary.failed == 1
     fresh_dir = tmp_path / "fresh"
-    fresh = build_index(source, fresh_dir, jobs=jobs)
+    fresh = build_index(source, fresh_dir, BuildOptions(jobs=jobs))
     assert (summary.reports, summary.sections, summary.skipped) == (fresh.reports, fresh.sections, fresh.skipped)
     updated_gen, fresh_gen = store.current_generation(index_dir), store.current_generation(fresh_dir)
     assert updated_gen is not None and fresh_gen is not None
@@ -148,31 +148,31 @@ def test_update_answers_exactly_like_a_full_build(tmp_path, jobs):
 
     # and again on top of the updated generation
     (source / "renamed.txt").unlink()
-    update_index(source, index_dir, jobs=jobs)
-    build_index(source, fresh_dir, jobs=jobs)
+    update_index(source, index_dir, BuildOptions(jobs=jobs))
+    build_index(source, fresh_dir, BuildOptions(jobs=jobs))
     assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh_dir))
 
 
 def test_update_without_changes_reuses_everything(tmp_path):
     index_dir = tmp_path / "ix"
-    build_index(SAMPLES, index_dir, jobs=1)
+    build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     before = answers(index_dir)
-    summary = update_index(SAMPLES, index_dir, jobs=1)
+    summary = update_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     assert summary.reused == 5 and summary.indexed == 5
     assert answers(index_dir) == before
 
 
 def test_update_of_an_index_in_an_older_format_parses_everything_again(tmp_path):
     index_dir = tmp_path / "ix"
-    build_index(SAMPLES, index_dir, jobs=1)
+    build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     meta_path = store.current_generation(index_dir) / "meta.json"
     meta = json.loads(meta_path.read_text())
     meta["format_version"] = store.FORMAT_VERSION - 1
     meta_path.write_text(json.dumps(meta))
-    summary = update_index(SAMPLES, index_dir, jobs=1)
+    summary = update_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     assert summary.reused == 0 and summary.reports == 5
     fresh = tmp_path / "fresh"
-    build_index(SAMPLES, fresh, jobs=1)
+    build_index(SAMPLES, fresh, BuildOptions(jobs=1))
     assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
 
 
@@ -185,7 +185,7 @@ def _cli(*args: str) -> subprocess.Popen:
 def test_update_killed_at_random_points_leaves_index_as_before(tmp_path):
     source = make_corpus(tmp_path / "src", 14)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=2)
+    build_index(source, index_dir, BuildOptions(jobs=2))
     change_sources(source)
     started = time.monotonic()
     probe = tmp_path / "probe"
@@ -208,7 +208,7 @@ def test_update_killed_at_random_points_leaves_index_as_before(tmp_path):
     assert done.wait() in (0, 3), done.stderr.read()  # 3: built, one file failed
     assert not [p for p in os.listdir(index_dir) if p.startswith(store.BUILDING_PREFIX)]
     fresh = tmp_path / "fresh"
-    build_index(source, fresh, jobs=1)
+    build_index(source, fresh, BuildOptions(jobs=1))
     assert answers(index_dir) == answers(fresh)
 
 
@@ -261,7 +261,7 @@ def test_update_rereads_files_when_the_manifest_changes(tmp_path):
     (no report file touched) is picked up by `index update`."""
     import shutil
 
-    from search_service.indexing import build_index, update_index
+    from search_service.indexing import BuildOptions, build_index, update_index
     from search_service.search import open_index
     from tests.conftest import SAMPLES
 
@@ -271,17 +271,17 @@ def test_update_rereads_files_when_the_manifest_changes(tmp_path):
     manifest = source / "manifest.csv"
     manifest.write_text(f"file,url\n{first},https://example.gov.cn/a.html\n", "utf-8")
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
 
     def url_of(name: str) -> str | None:
         index = open_index(index_dir)
         return next(rec["url"] for rec in index.records if rec["source"] == name)
 
     assert url_of(first) == "https://example.gov.cn/a.html"
-    unchanged = update_index(source, index_dir, jobs=1)
+    unchanged = update_index(source, index_dir, BuildOptions(jobs=1))
     assert unchanged.reused == unchanged.seen
     manifest.write_text(f"file,url,unit\n{first},https://example.gov.cn/b.html,某某镇\n", "utf-8")
-    changed = update_index(source, index_dir, jobs=1)
+    changed = update_index(source, index_dir, BuildOptions(jobs=1))
     assert changed.reused == 0
     assert url_of(first) == "https://example.gov.cn/b.html"
     index = open_index(index_dir)
@@ -293,11 +293,11 @@ def test_the_time_budget_reaches_the_build(tmp_path):
     with the reason, and the build goes on to the end."""
     import shutil
 
-    from search_service.indexing import build_index
+    from search_service.indexing import BuildOptions, build_index
     from tests.conftest import SAMPLES
 
     source = tmp_path / "src"
     shutil.copytree(SAMPLES, source)
-    summary = build_index(source, tmp_path / "ix", jobs=1, time_budget=1e-6)
+    summary = build_index(source, tmp_path / "ix", BuildOptions(jobs=1, time_budget=1e-6))
     assert summary.failed == summary.seen == 5
     assert all("time budget" in p.reason for p in summary.problems)

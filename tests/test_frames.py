@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from search_service.errors import ReportNotFound
-from search_service.indexing import build_index
+from search_service.indexing import BuildOptions, build_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
 from search_service.segments.format import NO_DAY, day_published, published_day
@@ -96,7 +96,7 @@ def test_no_published_day(published: str | None) -> None:
 
 def test_an_open_index_reads_records_only_for_what_it_shows(tmp_path: Path) -> None:
     source = make_corpus(tmp_path / "src", 60)
-    build_index(source, tmp_path / "ix", jobs=1)
+    build_index(source, tmp_path / "ix", BuildOptions(jobs=1))
     index = open_index(tmp_path / "ix")
     assert index.records._read.cache_info().currsize == 0  # nothing read by opening
     result = run_search(index, SearchRequest(q="法", per_page=5))

@@ -13,7 +13,7 @@ import lxml.html
 from search_service import create_app
 from search_service.citing.paragraphs import paragraphs
 from search_service.config import Settings
-from search_service.indexing import build_index, update_index
+from search_service.indexing import BuildOptions, build_index, update_index
 from search_service.ingest import parse_file
 from search_service.search import open_index
 from tests.conftest import SAMPLES
@@ -44,18 +44,18 @@ def test_anchors_are_the_same_after_parsing_rebuilding_and_updating(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(SAMPLES, source)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     built = anchors(index_dir)
     for path in source.glob("*.txt"):
         parsed = parse_file(path, source)
         assert [(p.id, p.text_in(parsed)) for p in paragraphs(parsed)] == built[parsed.report_id]
 
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     assert anchors(index_dir) == built
 
     files = sorted(source.glob("*.txt"))
     files[0].write_text(files[0].read_text("utf-8") + "\n末尾新增一段。\n", "utf-8")
-    summary = update_index(source, index_dir, jobs=1)
+    summary = update_index(source, index_dir, BuildOptions(jobs=1))
     assert summary.reused == len(files) - 1
     updated = anchors(index_dir)
     kept = set(built) & set(updated)

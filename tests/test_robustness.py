@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from search_service import store
-from search_service.indexing import build_index
+from search_service.indexing import BuildOptions, build_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
 from tests.conftest import SAMPLES, start_gunicorn, stop
@@ -189,7 +189,7 @@ def test_bad_files_are_listed_and_good_files_still_searchable(tmp_path, bad_sour
     assert "news.txt" not in problems
     assert summary["files"]["seen"] == 12 and summary["files"]["indexed"] == 6
     clean = tmp_path / "clean"
-    build_index(SAMPLES, clean, jobs=1)
+    build_index(SAMPLES, clean, BuildOptions(jobs=1))
     assert answers(index_dir) == answers(clean)
     strict = subprocess.run(
         [
@@ -237,7 +237,7 @@ def test_build_failing_to_write_leaves_index_as_before(tmp_path):
     served index answers as before, and the next build cleans up and succeeds."""
     source = make_corpus(tmp_path / "src", 4)
     index_dir = tmp_path / "ix"
-    build_index(SAMPLES, index_dir, jobs=1)
+    build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     before = answers(index_dir)
     live = store.current_generation(index_dir)
     done = subprocess.run(
@@ -294,7 +294,7 @@ def test_a_stored_source_outside_the_folder_is_never_served(tmp_path):
     from search_service.indexing import load_reports, write_generation
 
     index_dir = tmp_path / "ix"
-    build_index(SAMPLES, index_dir, jobs=1)
+    build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     report = load_reports(store.current_generation(index_dir))[0]
     escaped = "../" * 12 + str(PROJECT_ROOT / "setup.cfg").lstrip("/")
     folder = index_dir / "gen-hostile"

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from search_service import store
-from search_service.indexing import build_index, merge_index, update_index
+from search_service.indexing import BuildOptions, build_index, merge_index, update_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
 from search_service.segments.format import read_commit
@@ -46,11 +46,11 @@ def _bytes(paths: list[Path]) -> int:
 def test_update_writes_one_segment_and_leaves_the_old_ones_untouched(tmp_path):
     source = make_corpus(tmp_path / "src", 8)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     before = _segment_files(index_dir)
     old = read_commit(store.current_generation(index_dir))
     change_sources(source)
-    update_index(source, index_dir, jobs=1, merge_policy=None)
+    update_index(source, index_dir, BuildOptions(jobs=1), merge_policy=None)
     live = store.current_generation(index_dir)
     new = read_commit(live)
     assert [s.name for s in new.segments][: len(old.segments)] == [s.name for s in old.segments]
@@ -62,21 +62,21 @@ def test_update_writes_one_segment_and_leaves_the_old_ones_untouched(tmp_path):
     # the new segment holds only what changed: far fewer bytes than the old
     assert _bytes([index_dir / new.segments[-1].name]) < _bytes([index_dir / s.name for s in old.segments]) / 3
     fresh = tmp_path / "fresh"
-    build_index(source, fresh, jobs=1)
+    build_index(source, fresh, BuildOptions(jobs=1))
     assert answers(index_dir) == answers(fresh)
 
 
 def test_deleted_reports_are_masked_everywhere(tmp_path):
     source = make_corpus(tmp_path / "src", 4)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     gone = sorted(source.glob("*.txt"))[0]
     index = open_index(index_dir)
     (report_id,) = [rec["report_id"] for rec in index.records if rec["source"] == gone.name]
     total = run_search(index, SearchRequest(q="法治")).total.reports
     index.close()
     gone.unlink()
-    update_index(source, index_dir, jobs=1, merge_policy=None)
+    update_index(source, index_dir, BuildOptions(jobs=1), merge_policy=None)
     index = open_index(index_dir)
     assert not index.has(report_id)
     assert index.report_count == len(index.records) == 19
@@ -86,15 +86,15 @@ def test_deleted_reports_are_masked_everywhere(tmp_path):
     assert all(index.hits(t).reports.max() < index.report_count for t in ("法", "法治", "报告"))
     index.close()
     fresh = tmp_path / "fresh"
-    build_index(source, fresh, jobs=1)
+    build_index(source, fresh, BuildOptions(jobs=1))
     assert answers(index_dir) == answers(fresh)
 
 
 def test_a_build_in_many_segments_answers_as_one(tmp_path):
     source = make_corpus(tmp_path / "src", 6)
     one, many = tmp_path / "one", tmp_path / "many"
-    build_index(source, one, jobs=1)
-    build_index(source, many, jobs=1, segment_reports=7)
+    build_index(source, one, BuildOptions(jobs=1))
+    build_index(source, many, BuildOptions(jobs=1, segment_reports=7))
     assert len(read_commit(store.current_generation(many)).segments) == 5  # 30 reports
     assert_same_generation(store.current_generation(many), store.current_generation(one))
     assert answers(many) == answers(one)
@@ -103,16 +103,16 @@ def test_a_build_in_many_segments_answers_as_one(tmp_path):
 def test_merges_answer_exactly_as_a_fresh_build(tmp_path):
     source = make_corpus(tmp_path / "src", 14)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1, segment_reports=10)
+    build_index(source, index_dir, BuildOptions(jobs=1, segment_reports=10))
     change_sources(source)
-    update_index(source, index_dir, jobs=1, merge_policy=None)
+    update_index(source, index_dir, BuildOptions(jobs=1), merge_policy=None)
     commit = read_commit(store.current_generation(index_dir))
     assert len(commit.segments) == 8
     assert merge_index(index_dir, _merge_all) is not None
     merged = read_commit(store.current_generation(index_dir))
     assert len(merged.segments) == 1 and len(merged.segments[0].deleted) == 0
     fresh = tmp_path / "fresh"
-    build_index(source, fresh, jobs=1)
+    build_index(source, fresh, BuildOptions(jobs=1))
     assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
     assert answers(index_dir) == answers(fresh)
 
@@ -120,15 +120,15 @@ def test_merges_answer_exactly_as_a_fresh_build(tmp_path):
 def test_the_tiered_policy_keeps_the_segment_count_bounded(tmp_path):
     source = make_corpus(tmp_path / "src", 3)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     files = sorted(source.glob("*.txt"))
     for round_ in range(5):
         for path in files[round_::5]:
             path.write_text(path.read_text("utf-8") + f"\n第{round_}轮修订。\n", "utf-8")
-        update_index(source, index_dir, jobs=1, merge_policy=lambda s: tiered_merge_policy(s, width=2))
+        update_index(source, index_dir, BuildOptions(jobs=1), merge_policy=lambda s: tiered_merge_policy(s, width=2))
         assert len(read_commit(store.current_generation(index_dir)).segments) <= 4
     fresh = tmp_path / "fresh"
-    build_index(source, fresh, jobs=1)
+    build_index(source, fresh, BuildOptions(jobs=1))
     assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
 
 
@@ -146,7 +146,7 @@ def test_tiered_policy_merges_only_crowded_tiers():
 def test_merge_killed_at_random_points_leaves_the_old_commit_serving(tmp_path):
     source = make_corpus(tmp_path / "src", 10)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1, segment_reports=6)
+    build_index(source, index_dir, BuildOptions(jobs=1, segment_reports=6))
     script = (
         "import sys; from pathlib import Path; from search_service.indexing import merge_index; "
         "merge_index(Path(sys.argv[1]), lambda s: [[x.name for x in s]] if len(s) > 1 else [])"
@@ -154,7 +154,7 @@ def test_merge_killed_at_random_points_leaves_the_old_commit_serving(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     started = time.monotonic()
     probe = tmp_path / "probe"
-    build_index(source, probe, jobs=1, segment_reports=6)
+    build_index(source, probe, BuildOptions(jobs=1, segment_reports=6))
     assert subprocess.run([sys.executable, "-c", script, str(probe)], env=env, timeout=300).returncode == 0
     full = time.monotonic() - started
     live = store.current_generation(index_dir)

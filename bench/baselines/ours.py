@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.baselines import Answer, ParsedCorpus, folder_size
 from bench.queries import BenchQuery
 from search_service import store
-from search_service.indexing import BuildSummary, build_index, update_index
+from search_service.indexing import BuildOptions, BuildSummary, build_index, update_index
 from search_service.model import FacetValue
 from search_service.search import OpenIndex, find, open_index, run_search
 
@@ -35,13 +35,13 @@ class OursEngine:
     def build(self, corpus: ParsedCorpus, folder: Path) -> None:
         """Full build from the source files (corpus is only for the interface)."""
         self.index_dir = folder
-        self.summary = build_index(self.source_dir, folder, jobs=self.jobs)
+        self.summary = build_index(self.source_dir, folder, BuildOptions(jobs=self.jobs))
         self.index = open_index(folder)
 
     def update(self) -> BuildSummary:
         """`index update` over the (changed) source files."""
         assert self.index_dir is not None
-        return update_index(self.source_dir, self.index_dir, jobs=self.jobs)
+        return update_index(self.source_dir, self.index_dir, BuildOptions(jobs=self.jobs))
 
     def clear_cache(self) -> None:
         """Forget the per-generation term cache, so the next query computes

@@ -2,7 +2,14 @@
 (parsing.py), segments and the commit (committing.py, segments/), build,
 update and merge (building.py), one writer at a time (lock.py)."""
 
-from search_service.indexing.building import BuildSummary, build_index, load_reports, merge_index, update_index
+from search_service.indexing.building import (
+    BuildOptions,
+    BuildSummary,
+    build_index,
+    load_reports,
+    merge_index,
+    update_index,
+)
 from search_service.indexing.committing import KEEP_REPLACED_SECONDS, clean_leftovers
 from search_service.indexing.lock import writer_lock
 from search_service.indexing.parsing import _parse_one, parse_sources
@@ -11,6 +18,7 @@ from search_service.segments.writer import write_generation
 
 __all__ = [
     "KEEP_REPLACED_SECONDS",
+    "BuildOptions",
     "BuildSummary",
     "_parse_one",
     "_with_preamble",

@@ -53,6 +53,21 @@ log = logging.getLogger(__name__)
 MergePolicy = Callable[[tuple[SegmentEntry, ...]], list[list[str]]]
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build or an update runs, the one definition both take. None of
+    them changes what a search answers: the same files give the same
+    reports whatever the jobs, callbacks or segment size (`strict` may only
+    refuse to write, `time_budget` may only fail a slow file)."""
+
+    jobs: int | None = None  # parser processes; None: one per CPU
+    progress: Callable[[int], None] | None = None  # called with how many more files are parsed
+    on_start: Callable[[int], None] | None = None  # called once with how many files there are
+    strict: bool = False  # any file that cannot be read fails the write, leaving the index unchanged
+    time_budget: float | None = None  # seconds one file may take; None: the file_time_budget setting
+    segment_reports: int | None = None  # reports a segment holds at most; None: DEFAULT_SEGMENT_REPORTS
+
+
 @dataclass
 class BuildSummary:
     """What a build or update did; every file seen is accounted for."""
@@ -205,18 +220,17 @@ def _write(
     stats: dict[str, os.stat_result],
     results: Iterable[tuple[str, Report | _Old | None, FileProblem | None, Prepared | None]],
     old: _LiveSegments | None,
-    strict: bool,
+    options: BuildOptions,
     started: float,
-    segment_reports: int | None,
 ) -> tuple[BuildSummary, Commit, dict[str, object], dict[str, str]]:
     """New segments from results, and the commit of them beside the kept
     segments of `old` (deletions marked); switched to, changes logged."""
     summary = BuildSummary(generation="", seen=len(stats))
     manifest: dict[str, dict[str, object]] = {}
-    new = _NewSegments(index_dir, segment_reports)
+    new = _NewSegments(index_dir, options.segment_reports)
     try:
         kept_old = _collect(results, summary, manifest, stats, new)
-        _check_strict(summary, strict)
+        _check_strict(summary, options.strict)
         entries = new.finish()
     except OSError as exc:
         new.cancel()
@@ -272,28 +286,17 @@ def _source_files(source_dir: Path, on_start: Callable[[int], None] | None) -> l
     return paths
 
 
-def build_index(
-    source_dir: Path,
-    index_dir: Path,
-    jobs: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    on_start: Callable[[int], None] | None = None,
-    strict: bool = False,
-    time_budget: float | None = None,
-    segment_reports: int | None = None,
-) -> BuildSummary:
+def build_index(source_dir: Path, index_dir: Path, options: BuildOptions = BuildOptions()) -> BuildSummary:
     """Full rebuild from source_dir, into segments of at most
-    `segment_reports` reports. Raises IndexLocked when another writer holds
+    `options.segment_reports` reports. Raises IndexLocked when another writer holds
     the index, BuildFailed when nothing could be written; in both cases the
     served index is unchanged."""
     with _writing(source_dir, index_dir) as started:
-        paths = _source_files(source_dir, on_start)
+        paths = _source_files(source_dir, options.on_start)
         stats = {p.relative_to(source_dir).as_posix(): p.stat() for p in paths}
         previous = Previous.of(store.current_generation(index_dir))
-        results = parse_with_words(paths, source_dir, jobs, progress, time_budget)
-        summary, commit, info, manifest = _write(
-            index_dir, source_dir, stats, results, None, strict, started, segment_reports
-        )
+        results = parse_with_words(paths, source_dir, options.jobs, options.progress, options.time_budget)
+        summary, commit, info, manifest = _write(index_dir, source_dir, stats, results, None, options, started)
         _finish(index_dir, summary, commit, info, previous, manifest, started)
     return summary
 
@@ -351,12 +354,7 @@ class _LiveSegments:
 def update_index(
     source_dir: Path,
     index_dir: Path,
-    jobs: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    on_start: Callable[[int], None] | None = None,
-    strict: bool = False,
-    time_budget: float | None = None,
-    segment_reports: int | None = None,
+    options: BuildOptions = BuildOptions(),
     merge_policy: MergePolicy | None = tiered_merge_policy,
 ) -> BuildSummary:
     """Bring the index up to date with source_dir: reports of files whose
@@ -376,7 +374,7 @@ def update_index(
         # nothing parsed before is reused.
         if isinstance(old_meta, dict) and old_meta.get("source_manifest") != manifest_signature(source_dir):
             old_manifest = {}
-        paths = _source_files(source_dir, on_start)
+        paths = _source_files(source_dir, options.on_start)
         sources = [p.relative_to(source_dir).as_posix() for p in paths]
         stats = {source: p.stat() for source, p in zip(sources, paths, strict=True)}
         reused: dict[str, tuple[str, _Old | None, FileProblem | None, None]] = {}
@@ -397,14 +395,12 @@ def update_index(
         def results() -> Iterator[Parsed]:
             # In source order, as a build sees them: the first of identical
             # contents is kept, whichever of them changed.
-            parsed = parse_with_words(changed, source_dir, jobs, progress, time_budget)
+            parsed = parse_with_words(changed, source_dir, options.jobs, options.progress, options.time_budget)
             for source in sources:
                 yield reused[source] if source in reused else next(parsed)  # type: ignore[misc]
 
         previous = Previous.of(live)
-        summary, commit, info, manifest = _write(
-            index_dir, source_dir, stats, results(), old, strict, started, segment_reports
-        )
+        summary, commit, info, manifest = _write(index_dir, source_dir, stats, results(), old, options, started)
         summary.reused = len(reused)
         first_seen = _finish(index_dir, summary, commit, info, previous, manifest, started)
         if merge_policy is not None:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from search_service import create_app
 from search_service.config import Settings
-from search_service.indexing import build_index
+from search_service.indexing import BuildOptions, build_index
 
 HEADINGS: dict[str, str] = {
     "measures": "主要举措和成效",
@@ -59,7 +59,7 @@ def build(folder: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (source / name).write_text(text, "utf-8")
     index_dir = folder / "index"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     return index_dir
 
 

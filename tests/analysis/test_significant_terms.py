@@ -17,7 +17,7 @@ from search_service.analysis import (
     write_word_presence,
 )
 from search_service.analysis.content_words import is_content_word
-from search_service.indexing import update_index
+from search_service.indexing import BuildOptions, update_index
 from search_service.model import SearchRequest
 from search_service.search import find, open_index
 from search_service.text import words
@@ -126,7 +126,7 @@ def test_an_updated_index_and_its_saved_matrix_agree_with_brute_force(tmp_path):
         report_text(UNITS[0], 2024, None, {"measures": "法律明白人、人民调解。", "plans": "无。"}), "utf-8"
     )
     (tmp_path / "src" / "3.txt").unlink()
-    update_index(tmp_path / "src", index_dir, jobs=1)
+    update_index(tmp_path / "src", index_dir, BuildOptions(jobs=1))
     index = open_index(index_dir)
     request = SearchRequest(q="", unit=(UNITS[0],))
     expected = [(w, s, c) for w, _, s, c in _brute_force(index, request, 1)]

@@ -17,7 +17,7 @@ import rispy
 from search_service import create_app
 from search_service.citing.feed import entry_id
 from search_service.config import Settings
-from search_service.indexing import build_index, update_index
+from search_service.indexing import BuildOptions, build_index, update_index
 from tests.conftest import SAMPLES
 
 ORIGINAL = "https://www.example.gov.cn/zfxxgk/fzzfjs/2024/report.html"
@@ -32,7 +32,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     shutil.copytree(SAMPLES, source)
     first = sorted(source.glob("*.txt"))[0]
     (source / "manifest.jsonl").write_text(json.dumps({"file": first.name, "url": ORIGINAL}) + "\n", "utf-8")
-    build_index(source, root / "ix", jobs=1)
+    build_index(source, root / "ix", BuildOptions(jobs=1))
     return source, root / "ix"
 
 
@@ -188,12 +188,12 @@ def test_feed_keeps_its_bytes_across_a_rebuild_and_shows_a_new_file_after_an_upd
     source = tmp_path / "src"
     shutil.copytree(corpus[0], source)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     client = client_for(source, index_dir)
     before, parsed = feed(client, q="法律顾问")
 
     time.sleep(0.01)
-    build_index(source, index_dir, jobs=1)  # the same files again
+    build_index(source, index_dir, BuildOptions(jobs=1))  # the same files again
     client = client_for(source, index_dir)
     after, reparsed = feed(client, q="法律顾问")
     assert [(e.id, e.updated) for e in reparsed.entries] == [(e.id, e.updated) for e in parsed.entries]
@@ -201,7 +201,7 @@ def test_feed_keeps_its_bytes_across_a_rebuild_and_shows_a_new_file_after_an_upd
 
     one = sorted(source.glob("*.txt"))[0]
     (source / "zz-new.txt").write_text(one.read_text("utf-8") + "\n新聘法律顾问一名。\n", "utf-8")
-    update_index(source, index_dir, jobs=1)
+    update_index(source, index_dir, BuildOptions(jobs=1))
     client = client_for(source, index_dir)
     updated, with_new = feed(client, q="法律顾问")
     new_id = client.get("/api/v1/search", query_string={"q": "新聘法律顾问"}).get_json()["results"][0]["report_id"]
@@ -214,7 +214,7 @@ def test_changes_lists_exactly_what_an_update_did(corpus, tmp_path):
     source = tmp_path / "src"
     shutil.copytree(corpus[0], source)
     index_dir = tmp_path / "ix"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     client = client_for(source, index_dir)
     listing = client.get("/api/v1/reports", query_string={"doc_type": "all"}).get_json()["results"]
     by_source = {r["source"]: r["report_id"] for r in listing}
@@ -228,7 +228,7 @@ def test_changes_lists_exactly_what_an_update_did(corpus, tmp_path):
     files[1].unlink()  # removed
     (source / "zz-new.txt").write_text("某镇2025年法治政府建设年度报告\n\n一、主要举措\n推进法律顾问工作。\n", "utf-8")
     files[2].rename(source / "moved.txt")  # moved: no change
-    update_index(source, index_dir, jobs=1)
+    update_index(source, index_dir, BuildOptions(jobs=1))
 
     client = client_for(source, index_dir)
     now = client.get("/api/v1/reports", query_string={"doc_type": "all"}).get_json()["results"]

@@ -22,10 +22,10 @@ FILES = sorted(p.name for p in FOLDER.iterdir() if p.suffix in SUPPORTED_SUFFIXE
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    from search_service.indexing import build_index
+    from search_service.indexing import BuildOptions, build_index
 
     index_dir = tmp_path_factory.mktemp("documents-index")
-    summary = build_index(FOLDER, index_dir, jobs=1)
+    summary = build_index(FOLDER, index_dir, BuildOptions(jobs=1))
     return summary, index_dir
 
 

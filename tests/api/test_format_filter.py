@@ -17,7 +17,7 @@ import pytest
 from search_service import create_app
 from search_service.cli import main
 from search_service.config import PROJECT_ROOT, Settings
-from search_service.indexing import build_index
+from search_service.indexing import BuildOptions, build_index
 
 UNSEEN = PROJECT_ROOT / "tests" / "fixtures" / "unseen"
 FILES = (
@@ -47,7 +47,7 @@ def formats_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     source.mkdir()
     for name in FILES:
         shutil.copy(UNSEEN / name, source / name)
-    build_index(source, root / "index", jobs=1)
+    build_index(source, root / "index", BuildOptions(jobs=1))
     return source, root / "index"
 
 

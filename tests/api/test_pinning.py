@@ -14,7 +14,7 @@ import pytest
 
 from search_service import create_app, store
 from search_service.config import Settings
-from search_service.indexing import build_index
+from search_service.indexing import BuildOptions, build_index
 from search_service.service import freeze_collector_after_switch
 from tests.conftest import copy_samples
 
@@ -26,10 +26,10 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, P
     root = tmp_path_factory.mktemp("two-generations")
     source = copy_samples(root / "source")
     index_dir = root / "index"
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     first = store.current_generation(index_dir)
     sorted(source.iterdir())[0].unlink()
-    build_index(source, index_dir, jobs=1)
+    build_index(source, index_dir, BuildOptions(jobs=1))
     second = store.current_generation(index_dir)
     assert first is not None and second is not None and first != second
     return source, index_dir, first, second
