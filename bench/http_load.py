@@ -16,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -131,21 +132,30 @@ class Gunicorn:
         self.port = free_port()
         env = {**os.environ, "SEARCH_SERVICE_INDEX": str(index_dir)}
         cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        # gunicorn's log goes to a file, not a pipe: nobody reads a pipe while
+        # the load runs, and a worker logging an error per request fills its
+        # 64 KB and blocks master and workers on write.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.started = time.monotonic()
         self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
-            [*cmd, "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [*cmd, "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log
         )
+
+    def log_tail(self, size: int = 2000) -> str:
+        """The end of what gunicorn wrote to stderr."""
+        self.log.seek(0, os.SEEK_END)
+        self.log.seek(max(0, self.log.tell() - size))
+        return self.log.read().decode("utf-8", "replace")
 
     def wait_first_answer(self, path: str, timeout: float = 60.0) -> float:
         """Seconds from starting gunicorn to the first 200 answer to path."""
         while time.monotonic() - self.started < timeout:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode("utf-8", "replace") if self.process.stderr else ""
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}: {err[-2000:]}")
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}: {self.log_tail()}")
             if _get(self.port, path, timeout=10.0) == 200:
                 return time.monotonic() - self.started
             time.sleep(0.02)
-        raise RuntimeError(f"gunicorn gave no answer within {timeout} s")
+        raise RuntimeError(f"gunicorn gave no answer within {timeout} s: {self.log_tail()}")
 
     def worker_pids(self) -> list[int]:
         """Children of the master (its workers), from /proc."""
@@ -181,8 +191,7 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
+        self.log.close()
 
 
 def drive(port: int, paths: Sequence[str], clients: int, seconds: float) -> LoadResult:
