@@ -13,7 +13,9 @@ separate matter (they land on whichever query happens to trigger them).
 `--generation first` (the default) opens the oldest commit point of the work
 folder, which is the one-segment index `bench.run` times; `current` opens
 the live one (after the benchmark's update: two segments, deletions).
-`--profile NAME` prints cProfile's top functions for one query instead.
+`--profile NAME` prints cProfile's top functions for one query instead;
+`--cpu` times the process's CPU time rather than the wall clock (the machine
+is shared: what other processes take then counts less).
 """
 
 from __future__ import annotations
@@ -51,14 +53,14 @@ def open_work_index(work: Path, generation: str) -> OpenIndex:
     return OpenIndex(first)
 
 
-def timed_ms(call, index: OpenIndex, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+def timed_ms(call, index: OpenIndex, repeat: int, clock=time.perf_counter) -> list[float]:  # type: ignore[no-untyped-def]
     """Milliseconds of `repeat` calls, the term cache cleared before each."""
     runs = []
     for _ in range(repeat):
         index._hits_cache.clear()
-        started = time.perf_counter()
+        started = clock()
         call()
-        runs.append((time.perf_counter() - started) * 1000)
+        runs.append((clock() - started) * 1000)
     return runs
 
 
@@ -70,6 +72,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", nargs="*", default=None, help="query names to time")
     parser.add_argument("--profile", default=None, help="cProfile one query (by name)")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time the process's CPU (time.process_time) instead of the wall clock: steadier when other work shares the cores",
+    )
     args = parser.parse_args()
 
     index = open_work_index(args.work, args.generation)
@@ -91,13 +98,14 @@ def main() -> None:
         return
     # The machine is shared: the minimum shows what the code costs when
     # nothing else runs, the median what the benchmark reports.
-    print(f"ms over {args.repeat} runs, term cache cleared before each")
+    clock = time.process_time if args.cpu else time.perf_counter
+    print(f"ms ({'CPU' if args.cpu else 'wall'}) over {args.repeat} runs, term cache cleared before each")
     print(f"{'query':<18}{'search p50':>11}{'min':>8}{'find p50':>10}{'min':>8}")
     rows = []
     for name, request in mix:
         run_search(index, request)  # warm the page cache
-        s = timed_ms(lambda r=request: run_search(index, r), index, args.repeat)
-        f = timed_ms(lambda r=request: find(index, r), index, args.repeat)
+        s = timed_ms(lambda r=request: run_search(index, r), index, args.repeat, clock)
+        f = timed_ms(lambda r=request: find(index, r), index, args.repeat, clock)
         row = (statistics.median(s), min(s), statistics.median(f), min(f))
         rows.append(row)
         print(f"{name:<18}{row[0]:>11.1f}{row[1]:>8.1f}{row[2]:>10.1f}{row[3]:>8.1f}")

@@ -22,6 +22,7 @@ from search_service.model import (
     SearchTotal,
     SectionHit,
 )
+from search_service.search.exact import TermView
 from search_service.search.facets import FacetContext, facet_values
 from search_service.search.filters import filter_masks
 from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
@@ -32,6 +33,11 @@ from search_service.search.snippets import located_snippets
 _K1 = 1.2
 _B = 0.75
 _TITLE_WEIGHT = 2.0
+
+# A term whose sections and counts are read in at most one report in
+# _NARROW_SHARE (those still matching that pass the filters) is read for
+# those reports only; in more, whole (as exact._SCOPED_SHARE decides).
+_NARROW_SHARE = 8
 
 
 def _term_masks(index: OpenIndex, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +51,9 @@ def _term_masks(index: OpenIndex, term: Term) -> tuple[np.ndarray, np.ndarray]:
 
 def match_sets(index: OpenIndex, parsed: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
     """(reports whose whole text satisfies the query, sections that satisfy
-    it on their own), as boolean masks."""
+    it on their own), as boolean masks over every report and section: the
+    plain way, each term placed everywhere. `find` computes the same sets
+    by narrowing (see _matching_reports and _satisfying_units)."""
     report_ok = np.ones(index.report_count, dtype=bool)
     unit_ok = np.ones(index.unit_count, dtype=bool)
     for clause in parsed.clauses:
@@ -64,24 +72,100 @@ def match_sets(index: OpenIndex, parsed: ParsedQuery) -> tuple[np.ndarray, np.nd
     return report_ok, unit_ok
 
 
-def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray) -> np.ndarray:
+def _rarest_first(index: OpenIndex, parsed: ParsedQuery) -> list[tuple[Term, ...]]:
+    """The query's clauses, the one likely to match fewest reports first,
+    by a cheap bound on each term's occurrences (the others are then only
+    looked for among its reports; AND does not depend on the order)."""
+    return sorted(parsed.clauses, key=lambda clause: sum(index.hits(t.norm).estimate for t in clause))
+
+
+def _matching_reports(index: OpenIndex, parsed: ParsedQuery, everything: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the reports whose whole text satisfies every clause, those of them
+    that also mention no excluded term), as boolean masks; everything: the
+    reports passing the filters. Every positive term's reports are read
+    whole (ranking needs how many reports hold each); an excluded term is
+    looked for only among the reports still matching.
+
+    A term whose sections and counts will be read in many reports (those
+    still matching that pass the filters) is told so before it is first
+    read, so that all its parts are computed at once (TermHits.expect_whole)."""
+    if not parsed.clauses:
+        every = np.ones(index.report_count, dtype=bool)
+        return every, every
+    matching = np.ones(index.report_count, dtype=bool)
+    for clause in _rarest_first(index, parsed):
+        wide = int((matching & everything).sum()) * _NARROW_SHARE > index.report_count
+        held = np.zeros(index.report_count, dtype=bool)
+        for term in clause:
+            hits = index.hits(term.norm)
+            if wide:
+                hits.expect_whole(counted=True)
+            held[hits.reports] = True
+        matching &= held
+    if not parsed.excluded:
+        return matching, matching
+    positive = matching.copy()
+    for term in parsed.excluded:
+        candidates = np.flatnonzero(matching)
+        matching[candidates[index.hits(term.norm).present_among(candidates)]] = False
+    return positive, matching
+
+
+def _satisfying_units(
+    index: OpenIndex, parsed: ParsedQuery, reports: np.ndarray, views: dict[str, TermView]
+) -> np.ndarray:
+    """The sections of `reports` (sorted ordinals, at least every report of
+    interest whose whole text satisfies every clause) that satisfy the
+    query on their own, as a boolean mask over every section (False
+    outside those reports). Each clause is looked for only in the reports
+    that still have a section satisfying the clauses before it. views: each
+    term's answers within `reports`."""
+    satisfied = np.zeros(index.unit_count, dtype=bool)
+    if not parsed.clauses or len(reports) == 0:
+        if not parsed.clauses:
+            satisfied[:] = True
+        return satisfied
+    scope = reports
+    for i, clause in enumerate(_rarest_first(index, parsed)):
+        found = np.zeros(index.unit_count, dtype=bool)
+        for term in clause:
+            found[views[term.norm].units_among(scope)] = True
+        satisfied = found if i == 0 else satisfied & found
+        scope = _distinct_reports(index, np.flatnonzero(satisfied))
+        if len(scope) == 0:
+            return satisfied
+    for term in parsed.excluded:
+        satisfied[views[term.norm].units_among(scope)] = False
+    return satisfied
+
+
+def _distinct_reports(index: OpenIndex, units: np.ndarray) -> np.ndarray:
+    """The sorted reports of sorted sections."""
+    reports = index.units.report[units]
+    if len(reports) == 0:
+        return reports.astype(np.int64)
+    keep = np.empty(len(reports), dtype=bool)
+    keep[0] = True
+    np.not_equal(reports[1:], reports[:-1], out=keep[1:])
+    return reports[keep].astype(np.int64)
+
+
+def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray, views: dict[str, TermView]) -> np.ndarray:
+    """BM25 of each candidate (sorted ordinals); views: each positive
+    term's answers within a set holding the candidates."""
     n = max(index.report_count, 1)
     lengths = index.report_length[candidates]
     avg = float(index.report_length.mean()) if index.report_count else 1.0
     score = np.zeros(len(candidates), dtype=np.float64)
     for term in parsed.positive_terms:
-        hits = index.hits(term.norm)
-        df = len(hits.reports)
+        df = len(index.hits(term.norm).reports)
         if df == 0:
             continue
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        tf = np.zeros(index.report_count, dtype=np.float64)
-        tf[hits.reports] = hits.counts
-        tf = tf[candidates]
+        view = views[term.norm]
+        tf = view.counts_among(candidates).astype(np.float64)
         score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * lengths / avg))
-        in_title = np.zeros(index.report_count, dtype=bool)
-        in_title[hits.title_reports] = True
-        score += _TITLE_WEIGHT * idf * in_title[candidates]
+        score += _TITLE_WEIGHT * idf * view.titles_among(candidates)
     return score
 
 
@@ -94,7 +178,7 @@ class Matches:
     scores: np.ndarray  # relevance of each, same order
     total: SearchTotal
     facets: dict[str, list[FacetValue]]
-    shown_units: np.ndarray  # sections to show under a result
+    section_kind: int | None  # the chosen section's code: only such sections are shown under a result
 
 
 def find(
@@ -104,8 +188,22 @@ def find(
     Exact under CONTRACT.md's rule. An empty q (listing reports, not an API
     search) matches every report. Raises BadQuery."""
     parsed = parse_query(request.q, limits) if request.q else ParsedQuery((), ())
-    report_ok, unit_ok = match_sets(index, parsed)
+    filters = filter_masks(index, request)
+    everything = filters.all_but("", index.report_count)
+    positive_ok, report_ok = _matching_reports(index, parsed, everything)
     kind_code = SECTION_KINDS.index(request.section) if request.section else None
+    # Sections are placed only where they are read: in the reports that
+    # satisfy every clause (a section of a report that mentions an excluded
+    # term elsewhere may still satisfy the query on its own). Under a
+    # section filter a report matches by its sections, whatever the other
+    # filters; without one, sections are read for the section facet and
+    # the total only, which count reports passing every filter: unit_ok is
+    # exact there and False elsewhere.
+    scope = np.flatnonzero(positive_ok if kind_code is not None else positive_ok & everything)
+    # Every term's sections and counts are read within that scope (the
+    # candidates below are among them): each term found there once.
+    views = {t.norm: index.hits(t.norm).within(scope) for t in (*parsed.positive_terms, *parsed.excluded)}
+    unit_ok = _satisfying_units(index, parsed, scope, views)
     if kind_code is not None:
         unit_scope = unit_ok & (index.units.kind == kind_code)
         matched = np.zeros(index.report_count, dtype=bool)
@@ -113,8 +211,6 @@ def find(
     else:
         unit_scope = unit_ok
         matched = report_ok
-    filters = filter_masks(index, request)
-    everything = filters.all_but("", index.report_count)
     final = matched & everything
 
     facets: dict[str, list[FacetValue]] = {}
@@ -122,7 +218,7 @@ def find(
         facets = facet_values(index, FacetContext(request, matched, unit_ok, filters))
 
     candidates = np.flatnonzero(final)
-    scores = _scores(index, parsed, candidates)
+    scores = _scores(index, parsed, candidates, views)
     if request.sort == "relevance":
         order = np.argsort(-scores, kind="stable")
     else:
@@ -130,21 +226,33 @@ def find(
         order = np.lexsort((-scores, sign * index.reports.year[candidates]))
     unit_in_final = unit_scope & final[index.units.report]
     total = SearchTotal(reports=int(final.sum()), sections=int(unit_in_final.sum()))
-    # Sections shown under a result: those where a searched term occurs (of
-    # the chosen kind when filtering by section).
-    shown_units = np.zeros(index.unit_count, dtype=bool)
-    for term in parsed.positive_terms:
-        shown_units[index.hits(term.norm).units] = True
-    if kind_code is not None:
-        shown_units &= index.units.kind == kind_code
-    return Matches(parsed, candidates[order], scores[order], total, facets, shown_units)
+    return Matches(parsed, candidates[order], scores[order], total, facets, kind_code)
 
 
 def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_limit: int = 3) -> list[ReportHit]:
     """The result entries of matches.ordered[start:stop]."""
+    shown = matches.ordered[start:stop]
+    page = np.unique(shown).astype(np.int64)
+    # Each term's counts and sections for the whole page at once.
+    mentions: dict[int, dict[str, int]] = {int(o): {} for o in page.tolist()}
+    shown_units: list[np.ndarray] = []
+    for term in matches.parsed.positive_terms:
+        hits = index.hits(term.norm)
+        for o, count in zip(page.tolist(), hits.counts_among(page).tolist(), strict=True):
+            mentions[o][term.shown] = count
+        shown_units.append(hits.units_among(page))
+    units = np.unique(np.concatenate(shown_units)) if shown_units else np.zeros(0, dtype=np.int64)
+    if matches.section_kind is not None:
+        units = units[index.units.kind[units] == matches.section_kind]
+    # Sections shown under a result, per report: those where a searched
+    # term occurs (of the chosen kind when filtering by section).
+    positions: dict[int, list[int]] = {int(o): [] for o in page.tolist()}
+    first = index.units.first_of_report
+    for unit, report in zip(units.tolist(), index.units.report[units].tolist(), strict=True):
+        positions[report].append(unit - int(first[report]))
     return [
-        _hit(index, matches.parsed, int(o), float(s), matches.shown_units, snippet_limit)
-        for o, s in zip(matches.ordered[start:stop], matches.scores[start:stop], strict=True)
+        _hit(index, matches.parsed, int(o), float(s), mentions[int(o)], positions[int(o)], snippet_limit)
+        for o, s in zip(shown, matches.scores[start:stop], strict=True)
     ]
 
 
@@ -157,24 +265,25 @@ def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | N
 
 
 def _hit(
-    index: OpenIndex, parsed: ParsedQuery, ordinal: int, score: float, shown_units: np.ndarray, snippet_limit: int
+    index: OpenIndex,
+    parsed: ParsedQuery,
+    ordinal: int,
+    score: float,
+    mentions: dict[str, int],
+    shown_positions: list[int],
+    snippet_limit: int,
 ) -> ReportHit:
+    """One result entry: mentions as counted, snippets of the sections at
+    shown_positions (in order)."""
     terms = parsed.positive_terms
-    mentions = {}
-    for term in terms:
-        hits = index.hits(term.norm)
-        i = int(np.searchsorted(hits.reports, ordinal))
-        count = int(hits.counts[i]) if i < len(hits.reports) and hits.reports[i] == ordinal else 0
-        mentions[term.shown] = count
     norm_terms = [t.norm for t in terms]
     sections = []
-    units = shown_units[int(index.units.first_of_report[ordinal]) : int(index.units.first_of_report[ordinal + 1])]
     # Only the sections shown are read and searched for snippets.
     paragraph_starts: list[int] | None = None
-    for position in np.flatnonzero(units).tolist():
+    for position in shown_positions:
         searchable = index.searchable_text(ordinal, position)
-        shown = located_snippets(searchable, norm_terms, snippet_limit)
-        if shown:
+        shown_snippets = located_snippets(searchable, norm_terms, snippet_limit)
+        if shown_snippets:
             if paragraph_starts is None:
                 paragraph_starts = index.paragraph_starts(ordinal)
             kind, heading = index.section_head(ordinal, position)
@@ -182,12 +291,12 @@ def _hit(
                 SectionHit(
                     kind=kind,
                     heading=heading,
-                    snippets=[html for html, _ in shown],
+                    snippets=[html for html, _ in shown_snippets],
                     position=position,
                     paragraphs=_paragraphs_of(
                         searchable,
                         index.searchable_prefix_length(ordinal, position),
-                        [at for _, at in shown],
+                        [at for _, at in shown_snippets],
                         paragraph_starts[position],
                     ),
                 )

@@ -19,7 +19,7 @@ import numpy as np
 
 from search_service import store
 from search_service.model import CODED_FIELDS, Report
-from search_service.search.exact import ExactIndex, TermHits
+from search_service.search.exact import ExactIndex, TermHits, merged_hits
 from search_service.segments.format import (
     FORMAT_VERSION,
     REPORTS,
@@ -72,32 +72,11 @@ class Segment:
         self.report_length = np.bincount(self.unit_report, weights=lengths, minlength=self.report_count)
 
     def hits(self, norm_term: str) -> TermHits:
-        """What ExactIndex.hits answers (local ordinals), with a second way of
-        placing occurrences for terms that occur far more often than there
-        are sections (法 occurs about 4 million times in 20,000 reports):
-        binary-searching every section boundary in the sorted occurrences
-        costs sections x log occurrences instead of occurrences x log
-        sections. The answer is the same either way."""
-        found = self.exact.occurrences(norm_term)
-        size = len(norm_term)
-        if len(found) <= _PER_SECTION_FACTOR * self.unit_count:
-            return self.exact.place(norm_term, found)
-        first = np.searchsorted(found, self.unit_start.astype(found.dtype))  # with the sentinel
-        per_unit = np.diff(first)
-        per_report = np.bincount(self.unit_report, weights=per_unit, minlength=self.report_count)
-        report_ids = np.flatnonzero(per_report)
-        # A section (a title) holds a whole occurrence when its first
-        # occurrence ends inside it: the others start later.
-        earliest = found[np.minimum(first[:-1], len(found) - 1)].astype(np.int64)
-        whole = (per_unit > 0) & (earliest + size <= self.unit_end)
-        report_first = self.first_of_report[:-1]
-        in_title = (per_report > 0) & (earliest[report_first] + size <= self.title_end)
-        return TermHits(
-            reports=report_ids.astype(np.int32),
-            counts=per_report[report_ids].astype(np.int32),
-            units=np.flatnonzero(whole).astype(np.int32),
-            title_reports=np.flatnonzero(in_title).astype(np.int32),
-        )
+        """What ExactIndex.hits answers (local ordinals), each part computed
+        when first read, and for terms that occur far more often than there
+        are sections placed by searching the section boundaries among the
+        occurrences (ExactIndex.term_hits, ExactIndex.placed)."""
+        return self.exact.term_hits(norm_term, _PER_SECTION_FACTOR)
 
     def occurs(self, norm_term: str) -> np.ndarray:
         return self.exact.occurrences(norm_term)
@@ -227,32 +206,18 @@ class SegmentSet:
 
     def hits(self, norm_term: str) -> TermHits:
         """Where a normalised term occurs, in global ordinals: each segment's
-        hits, deleted reports dropped, merged in order."""
+        hits, deleted reports dropped, merged in order (each part when first
+        read, see exact.merged_hits)."""
         if len(self.parts) == 1 and self._identity:
             return self.parts[0].segment.hits(norm_term)  # one segment, nothing deleted: ordinals agree
-        reports, counts, units, titles = [], [], [], []
-        for part in self.parts:
-            found = part.segment.hits(norm_term)
-            if len(found.reports) == 0:
-                continue
-            g = part.report_global[found.reports]
-            keep = g >= 0
-            reports.append(g[keep])
-            counts.append(found.counts[keep])
-            gu = part.unit_global[found.units]
-            units.append(gu[gu >= 0])
-            gt = part.report_global[found.title_reports]
-            titles.append(gt[gt >= 0])
-        if not reports:
+        if not self.parts:
             empty = np.zeros(0, dtype=np.int32)
             return TermHits(empty, empty, empty, empty)
-        all_reports = np.concatenate(reports)
-        order = np.argsort(all_reports, kind="stable")
-        return TermHits(
-            reports=all_reports[order].astype(np.int32),
-            counts=np.concatenate(counts)[order].astype(np.int32),
-            units=np.sort(np.concatenate(units)).astype(np.int32),
-            title_reports=np.sort(np.concatenate(titles)).astype(np.int32),
+        return merged_hits(
+            [(part.segment.hits(norm_term), part.report_global, part.unit_global) for part in self.parts],
+            self.report_segment,
+            self.report_local,
+            self.first_of_report,
         )
 
     def occurs(self, norm_term: str) -> bool:
