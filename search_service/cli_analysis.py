@@ -94,6 +94,7 @@ def follow_through_command(unit: str, year: str, index_dir: Path | None, as_json
     """UNIT's plans of YEAR beside its measures of YEAR+1, with the words
     both share and those planned but missing: GET /api/v1/follow-through."""
     from search_service.analysis import follow_through
+    from search_service.analysis.coverage import UNIT_PLACES
     from search_service.api.analysis import follow_through_body
 
     _, opened = _open(index_dir)
@@ -103,7 +104,7 @@ def follow_through_command(unit: str, year: str, index_dir: Path | None, as_json
     if as_json:
         _emit_json(body)
         return
-    place = " ".join(p for p in (body["province"], body["city"], body["county"]) if p and p != body["unit"])
+    place = " ".join(p for p in (body[k] for k in reversed(UNIT_PLACES)) if p and p != body["unit"])
     click.echo(f"{body['unit']} ({place}) {body['year']} plans -> {body['year'] + 1} measures")
     for side in ("plans", "measures"):
         s = body[side]

@@ -43,6 +43,10 @@ class UnitKey:
 # A unit and its places as UnitKey orders them: the first columns of the
 # coverage and follow-through CSVs and the unit of their JSON bodies.
 UNIT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclass_fields(UnitKey))
+# What tells apart units of one name: every field but the name; of those,
+# the places, nearest first (what the follow-through and the pages narrow by).
+UNIT_QUALIFIERS: tuple[str, ...] = tuple(name for name in UNIT_FIELDS if name != "unit")
+UNIT_PLACES: tuple[str, ...] = tuple(name for name in UNIT_QUALIFIERS if name != "level")
 
 COVERAGE_CSV_COLUMNS: tuple[str, ...] = (*UNIT_FIELDS, "year", "report_id", "published", "on_time", *PARTS)
 
@@ -151,20 +155,20 @@ def coverage(index: OpenIndex, request: SearchRequest) -> Coverage:
     ordinals = np.sort(matches.ordered)
     parts = _parts_present(index, ordinals)
     reports = index.reports
-    fields = {name: _values(index, name, ordinals) for name in ("unit", "level", "county", "city", "province")}
-    for i, (year, report_id, day) in enumerate(
+    units = zip(*(_values(index, name, ordinals) for name in UNIT_FIELDS), strict=True)
+    for i, (year, report_id, day, unit_values) in enumerate(
         zip(
             reports.year[ordinals].tolist(),
             index.report_id[ordinals].tolist(),
             index.published[ordinals].tolist(),
+            units,
             strict=True,
         )
     ):
-        unit = fields["unit"][i]
-        if not year or not unit:
+        key = UnitKey(*unit_values)
+        if not year or not key.unit:
             unplaced.append(report_id)
             continue
-        key = UnitKey(unit, fields["level"][i], fields["county"][i], fields["city"][i], fields["province"][i])
         published = day_published(day)
         found = CoverageReport(
             report_id=report_id,

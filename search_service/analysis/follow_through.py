@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from search_service.analysis.content_words import is_content_word
+from search_service.analysis.coverage import UNIT_QUALIFIERS
 from search_service.errors import BadQuery, ReportNotFound
 from search_service.model import SearchRequest, Section
 from search_service.search import OpenIndex, find
@@ -94,9 +95,6 @@ class AdjacentReports:
     following: str | None
 
 
-_PLACES = ("level", "county", "city", "province")
-
-
 def content_word_counts(texts: Iterable[str]) -> Counter[str]:
     """Occurrences of each content word in texts."""
     counts: Counter[str] = Counter()
@@ -114,7 +112,7 @@ def compare_terms(plans: Counter[str], measures: Counter[str]) -> tuple[tuple[Te
 
 def _compatible(rec: dict, wanted: dict) -> bool:
     """The same unit: no place (or level) on which both say something and differ."""
-    return all(rec.get(k) is None or wanted.get(k) is None or rec.get(k) == wanted.get(k) for k in _PLACES)
+    return all(rec.get(k) is None or wanted.get(k) is None or rec.get(k) == wanted.get(k) for k in UNIT_QUALIFIERS)
 
 
 def _pick(records: list[dict], kind: str) -> dict:
@@ -168,10 +166,10 @@ def follow_through(
         missing = tuple(y for y, got in ((year, this_year), (year + 1, next_year)) if not got)
         raise FollowThroughUnavailable(unit, year, missing)
 
-    places = {tuple(records[o].get(k) for k in _PLACES) for o in this_year}
+    places = {tuple(records[o].get(k) for k in UNIT_QUALIFIERS) for o in this_year}
     if len(places) > 1:
         raise AmbiguousUnit(unit, sorted("/".join(p or "?" for p in place) for place in places))
-    wanted = {k: records[this_year[0]].get(k) for k in _PLACES}
+    wanted = {k: records[this_year[0]].get(k) for k in UNIT_QUALIFIERS}
     next_year = [o for o in next_year if _compatible(records[o], wanted)]
     if not next_year:
         raise FollowThroughUnavailable(unit, year, (year + 1,))
@@ -187,10 +185,7 @@ def follow_through(
     )
     return FollowThrough(
         unit=unit,
-        level=wanted["level"],
-        county=wanted["county"],
-        city=wanted["city"],
-        province=wanted["province"],
+        **wanted,
         year=year,
         plans=plans,
         measures=measures,

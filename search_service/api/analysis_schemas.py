@@ -7,12 +7,13 @@ definition) with `q` optional and without paging, plus each endpoint's own.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from search_service.analysis import PARTS, REQUIRED_PARTS
-from search_service.api.schemas import YEAR_RANGE, FilterArgsSchema, QueryEchoSchema, _QueryArgsSchema
+from search_service.analysis import PARTS, REQUIRED_PARTS, UnitKey
+from search_service.api.schemas import YEAR_RANGE, FilterArgsSchema, QueryEchoSchema, _QueryArgsSchema, dataclass_field
 from search_service.config import Settings
 from search_service.model import SearchRequest
 
@@ -149,17 +150,13 @@ class CoverageCellSchema(Schema):
     reports = fields.List(fields.Nested(CoverageReportSchema))
 
 
-class UnitSchema(Schema):
-    """A unit and the places it belongs to: a coverage row's, follow-through's."""
-
-    unit = fields.String()
-    level = fields.String(allow_none=True)
-    county = fields.String(allow_none=True)
-    city = fields.String(allow_none=True)
-    province = fields.String(allow_none=True)
+UnitSchema: type[Schema] = Schema.from_dict(
+    {field.name: dataclass_field(field) for field in dataclasses.fields(UnitKey)}, name="UnitSchema"
+)
+UnitSchema.__doc__ = "A unit and the places it belongs to (analysis.UnitKey): a coverage row's, follow-through's."
 
 
-class CoverageRowSchema(UnitSchema):
+class CoverageRowSchema(UnitSchema):  # type: ignore[misc, valid-type]
     reports = fields.Integer(metadata={"description": "years with a report"})
     cells = fields.List(fields.Nested(CoverageCellSchema), metadata={"description": "one per year of `years`"})
 
@@ -205,7 +202,7 @@ class FollowThroughTermSchema(Schema):
     measures = fields.Integer(metadata={"description": "occurrences in year N+1's measures"})
 
 
-class FollowThroughResponseSchema(UnitSchema):
+class FollowThroughResponseSchema(UnitSchema):  # type: ignore[misc, valid-type]
     year = fields.Integer()
     plans = fields.Nested(FollowThroughSideSchema, metadata={"description": "year N's report, its plans sections"})
     measures = fields.Nested(

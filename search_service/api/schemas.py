@@ -222,9 +222,11 @@ class SectionHitSchema(Schema):
     )
 
 
-def _report_field(field: dataclasses.Field) -> fields.Field:
-    """The marshmallow field of one model.ReportFields field: its type and
-    description from the dataclass (annotations are strings, see model.py)."""
+def dataclass_field(field: dataclasses.Field) -> fields.Field:
+    """The marshmallow field of one dataclass field (model.ReportFields',
+    analysis.UnitKey's): an integer or a string, nullable when the type
+    says None, described by the field's metadata (annotations are strings,
+    see model.py)."""
     annotation = str(field.type)
     kind = fields.Integer if annotation.startswith("int") else fields.String
     options: dict[str, Any] = {"metadata": dict(field.metadata)} if field.metadata else {}
@@ -235,7 +237,7 @@ def _report_field(field: dataclasses.Field) -> fields.Field:
 
 ReportFieldsSchema: type[Schema] = Schema.from_dict(
     {
-        **{field.name: _report_field(field) for field in dataclasses.fields(ReportFields)},
+        **{field.name: dataclass_field(field) for field in dataclasses.fields(ReportFields)},
         "label": fields.Function(
             lambda obj: obj.label, metadata={"description": "the title, else unit, year and kind"}
         ),

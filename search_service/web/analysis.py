@@ -12,7 +12,17 @@ from dataclasses import dataclass, replace
 from flask import Blueprint, Response, render_template, request
 from marshmallow import ValidationError
 
-from search_service.analysis import REQUIRED_PARTS, Coverage, CoverageCell, CoverageRow, Term, significant_terms
+from search_service.analysis import (
+    REQUIRED_PARTS,
+    Coverage,
+    CoverageCell,
+    CoverageRow,
+    FollowThrough,
+    Term,
+    UnitKey,
+    significant_terms,
+)
+from search_service.analysis.coverage import UNIT_PLACES, UNIT_QUALIFIERS
 from search_service.api.analysis import coverage_for, follow_through_for, main_report, reported_years
 from search_service.api.analysis_schemas import COVERAGE_ORDERS, CoverageArgsSchema, FollowThroughArgsSchema
 from search_service.errors import SearchServiceError
@@ -29,8 +39,9 @@ analysis_web.after_request(_page_headers)
 
 # The coverage page's parameters, as CoverageArgsSchema reads them.
 COVERAGE_PARAMS: tuple[str, ...] = tuple(f.data_key or name for name, f in CoverageArgsSchema().fields.items())
-# What the form has a box for; the other parameters ride along hidden.
-FORM_PARAMS = ("q", "year_from", "year_to", "level", "province", "city", "county", "order")
+# What the form has a box for (the unit's level and places, not its name);
+# the other parameters ride along hidden.
+FORM_PARAMS: tuple[str, ...] = ("q", "year_from", "year_to", *UNIT_QUALIFIERS, "order")
 MAX_ROWS = 500  # rows shown on the page; the CSV has them all
 
 STATUS_LABELS = {"on_time": "按时", "late": "逾期", "unknown": "日期不明", "missing": "未见报告"}
@@ -81,7 +92,7 @@ def _cells(row: CoverageRow) -> list[CellView]:
     """The row's cells; a year with a report followed by a year with one
     links to the follow-through of the two (the grid's years are consecutive)."""
     u = row.unit
-    places = [(k, v) for k, v in (("county", u.county), ("city", u.city), ("province", u.province)) if v]
+    places = [(k, getattr(u, k)) for k in UNIT_PLACES if getattr(u, k)]
     out = []
     for cell, following in zip(row.cells, (*row.cells[1:], None), strict=True):
         view = _cell_view(u.unit, cell)
@@ -92,12 +103,20 @@ def _cells(row: CoverageRow) -> list[CellView]:
     return out
 
 
+def place_line(unit: UnitKey | FollowThrough) -> str:
+    """Where a unit is, widest place first (广东省 湛江市 廉江市), without the
+    unit itself and each place once (a 直辖市 is city and province)."""
+    places = (getattr(unit, k) for k in reversed(UNIT_PLACES))
+    return " ".join(dict.fromkeys(p for p in places if p and p != unit.unit))
+
+
 def _rows(grid: Coverage) -> list[RowView]:
     out = []
     for row in grid.rows[:MAX_ROWS]:
         u = row.unit
-        place = " ".join(dict.fromkeys(p for p in (u.province, u.city, u.county) if p and p != u.unit))
-        out.append(RowView(u.unit, place, LEVEL_LABELS.get(u.level or "", ""), reported_years(row), _cells(row)))
+        out.append(
+            RowView(u.unit, place_line(u), LEVEL_LABELS.get(u.level or "", ""), reported_years(row), _cells(row))
+        )
     return out
 
 
@@ -141,7 +160,6 @@ def coverage_page() -> Response | tuple[str, int]:
 
 # The follow-through page's parameters, as FollowThroughArgsSchema reads them.
 FOLLOW_PARAMS: tuple[str, ...] = tuple(f.data_key or name for name, f in FollowThroughArgsSchema().fields.items())
-PLACE_PARAMS = ("county", "city", "province")
 
 
 @dataclass(frozen=True)
@@ -175,10 +193,10 @@ def follow_through_page() -> Response | tuple[str, int]:
         found = follow_through_for(current_index(), links.as_multidict(pairs))
     except (ValidationError, SearchServiceError) as exc:
         return error_page("follow_through.html", context, pairs, exc)
-    unit_pairs = [("unit", found.unit), *((k, v) for k, v in pairs if k in PLACE_PARAMS)]
+    unit_pairs = [("unit", found.unit), *((k, v) for k, v in pairs if k in UNIT_PLACES)]
     context.update(
         found=found,
-        place=" ".join(dict.fromkeys(p for p in (found.province, found.city, found.county) if p and p != found.unit)),
+        place=place_line(found),
         level=LEVEL_LABELS.get(found.level or "", ""),
         shared=_word_views(found.shared, unit_pairs),
         missing=_word_views(found.missing, unit_pairs),
