@@ -300,7 +300,6 @@ class ReportSchema(ReportFieldsSchema):
     """A whole report, as GET /api/v1/reports/<id> and `parse --json` give it."""
 
     is_report = fields.Boolean(metadata={"description": "doc_type is annual_report"})
-    format = fields.String(allow_none=True)
     encoding = fields.String(allow_none=True)
     traditional = fields.Boolean()
     sections = fields.List(fields.Nested(SectionSchema))
