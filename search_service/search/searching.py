@@ -275,32 +275,35 @@ def _hit(
 ) -> ReportHit:
     """One result entry: mentions as counted, snippets of the sections at
     shown_positions (in order)."""
-    terms = parsed.positive_terms
-    norm_terms = [t.norm for t in terms]
+    norm_terms = [t.norm for t in parsed.positive_terms]
+    first_unit = int(index.units.first_of_report[ordinal])
     sections = []
-    # Only the sections shown are read and searched for snippets.
-    paragraph_starts: list[int] | None = None
+    # Paragraphs are numbered across the report (citing.paragraphs): the
+    # sections before a shown one are read only to count theirs, the ones
+    # after the last shown one not at all.
+    counted = 0  # sections whose paragraphs are in `paragraphs`
+    paragraphs = 0
     for position in shown_positions:
+        while counted < position:
+            paragraphs += _paragraph_count(index.unit_text(first_unit + counted))
+            counted += 1
         searchable = index.searchable_text(ordinal, position)
-        shown_snippets = located_snippets(searchable, norm_terms, snippet_limit)
-        if shown_snippets:
-            if paragraph_starts is None:
-                paragraph_starts = index.paragraph_starts(ordinal)
+        prefix = index.searchable_prefix_length(ordinal, position)
+        spans = line_spans(searchable[prefix:])
+        shown = located_snippets(searchable, norm_terms, snippet_limit)
+        if shown:
             kind, heading = index.section_head(ordinal, position)
             sections.append(
                 SectionHit(
                     kind=kind,
                     heading=heading,
-                    snippets=[html for html, _ in shown_snippets],
+                    snippets=[html for html, _ in shown],
                     position=position,
-                    paragraphs=_paragraphs_of(
-                        searchable,
-                        index.searchable_prefix_length(ordinal, position),
-                        [at for _, at in shown_snippets],
-                        paragraph_starts[position],
-                    ),
+                    paragraphs=_paragraphs_of(spans, prefix, [at for _, at in shown], paragraphs + 1),
                 )
             )
+        paragraphs += len(spans)
+        counted += 1
     return ReportHit(
         **index.fields_of(ordinal).field_values(),
         score=round(score, 4),
@@ -309,12 +312,17 @@ def _hit(
     )
 
 
-def _paragraphs_of(searchable: str, prefix: int, offsets: list[int], first: int) -> list[str | None]:
+def _paragraph_count(text: str) -> int:
+    """len(line_spans(text)), without the spans: the lines (between line
+    breaks) holding more than whitespace."""
+    return sum(1 for line in text.split("\n") if line and not line.isspace())
+
+
+def _paragraphs_of(spans: list[tuple[int, int]], prefix: int, offsets: list[int], first: int) -> list[str | None]:
     """The paragraph id of each offset into a section's searchable text,
-    whose text starts after `prefix` characters (heading and line break),
-    given the number of the section's first paragraph; None inside the
-    heading."""
-    spans = line_spans(searchable[prefix:])
+    whose text (with paragraph spans `spans`) starts after `prefix`
+    characters (heading and line break), given the number of the section's
+    first paragraph; None inside the heading."""
     ids: list[str | None] = []
     for offset in offsets:
         i = index_at(spans, offset - prefix) if offset >= prefix else None
