@@ -32,6 +32,7 @@ from search_service.indexing.committing import (
     log_changes,
 )
 from search_service.indexing.lock import now_iso, writer_lock
+from search_service.indexing.options import BuildOptions
 from search_service.indexing.parsing import Parsed, Prepared, parse_with_words, with_preamble
 from search_service.ingest import iter_source_files, manifest_signature
 from search_service.model import FileProblem, Report
@@ -51,21 +52,6 @@ from search_service.text import tokenizer_identity
 log = logging.getLogger(__name__)
 
 MergePolicy = Callable[[tuple[SegmentEntry, ...]], list[list[str]]]
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How a build or an update runs, the one definition both take. None of
-    them changes what a search answers: the same files give the same
-    reports whatever the jobs, callbacks or segment size (`strict` may only
-    refuse to write, `time_budget` may only fail a slow file)."""
-
-    jobs: int | None = None  # parser processes; None: one per CPU
-    progress: Callable[[int], None] | None = None  # called with how many more files are parsed
-    on_start: Callable[[int], None] | None = None  # called once with how many files there are
-    strict: bool = False  # any file that cannot be read fails the write, leaving the index unchanged
-    time_budget: float | None = None  # seconds one file may take; None: the file_time_budget setting
-    segment_reports: int | None = None  # reports a segment holds at most; None: DEFAULT_SEGMENT_REPORTS
 
 
 @dataclass
@@ -286,16 +272,17 @@ def _source_files(source_dir: Path, on_start: Callable[[int], None] | None) -> l
     return paths
 
 
-def build_index(source_dir: Path, index_dir: Path, options: BuildOptions = BuildOptions()) -> BuildSummary:
+def build_index(source_dir: Path, index_dir: Path, options: BuildOptions | None = None) -> BuildSummary:
     """Full rebuild from source_dir, into segments of at most
-    `options.segment_reports` reports. Raises IndexLocked when another writer holds
-    the index, BuildFailed when nothing could be written; in both cases the
-    served index is unchanged."""
+    `options.segment_reports` reports (None: the default options). Raises
+    IndexLocked when another writer holds the index, BuildFailed when
+    nothing could be written; in both cases the served index is unchanged."""
+    options = options or BuildOptions()
     with _writing(source_dir, index_dir) as started:
         paths = _source_files(source_dir, options.on_start)
         stats = {p.relative_to(source_dir).as_posix(): p.stat() for p in paths}
         previous = Previous.of(store.current_generation(index_dir))
-        results = parse_with_words(paths, source_dir, options.jobs, options.progress, options.time_budget)
+        results = parse_with_words(paths, source_dir, options)
         summary, commit, info, manifest = _write(index_dir, source_dir, stats, results, None, options, started)
         _finish(index_dir, summary, commit, info, previous, manifest, started)
     return summary
@@ -354,7 +341,7 @@ class _LiveSegments:
 def update_index(
     source_dir: Path,
     index_dir: Path,
-    options: BuildOptions = BuildOptions(),
+    options: BuildOptions | None = None,
     merge_policy: MergePolicy | None = tiered_merge_policy,
 ) -> BuildSummary:
     """Bring the index up to date with source_dir: reports of files whose
@@ -364,7 +351,8 @@ def update_index(
     answers exactly as a full build of the same files would, with the same
     guarantees as a build; then `merge_policy` may merge segments (a commit
     of its own). A live index of another format or tokenizer is not reused:
-    everything is parsed again."""
+    everything is parsed again. None for options: the default options."""
+    options = options or BuildOptions()
     with _writing(source_dir, index_dir) as started:
         live = store.current_generation(index_dir)
         old = _LiveSegments.load(live) if live else None
@@ -395,7 +383,7 @@ def update_index(
         def results() -> Iterator[Parsed]:
             # In source order, as a build sees them: the first of identical
             # contents is kept, whichever of them changed.
-            parsed = parse_with_words(changed, source_dir, options.jobs, options.progress, options.time_budget)
+            parsed = parse_with_words(changed, source_dir, options)
             for source in sources:
                 yield reused[source] if source in reused else next(parsed)  # type: ignore[misc]
 

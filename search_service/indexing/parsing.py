@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from search_service.errors import UnreadableFile
+from search_service.indexing.options import BuildOptions
 from search_service.ingest import parse_file
 from search_service.model import FileProblem, Report, Section
 from search_service.segments.writer import Normalised
@@ -74,15 +75,11 @@ def _parse_and_count(args: Task) -> Parsed:
 
 
 def _run_tasks(
-    function: Callable[[Task], object],
-    paths: list[Path],
-    root: Path,
-    jobs: int | None,
-    progress: Callable[[int], None] | None,
-    time_budget: float | None = None,
+    function: Callable[[Task], object], paths: list[Path], root: Path, options: BuildOptions
 ) -> Iterator[object]:
-    jobs = jobs or min(os.cpu_count() or 1, 8)
-    tasks = [(str(p), str(root), time_budget) for p in paths]
+    jobs = options.jobs or min(os.cpu_count() or 1, 8)
+    progress = options.progress
+    tasks = [(str(p), str(root), options.time_budget) for p in paths]
     if jobs <= 1 or len(tasks) < 64:
         for task in tasks:
             yield function(task)
@@ -150,17 +147,13 @@ def parse_sources(
 ) -> Iterator[tuple[str, Report | None, FileProblem | None]]:
     """Parse files, in worker processes when there are many of them; results
     come in the order of paths."""
-    yield from _run_tasks(_parse_one, paths, root, jobs, progress, time_budget)  # type: ignore[misc]
+    options = BuildOptions(jobs=jobs, progress=progress, time_budget=time_budget)
+    yield from _run_tasks(_parse_one, paths, root, options)  # type: ignore[misc]
 
 
-def parse_with_words(
-    paths: list[Path],
-    root: Path,
-    jobs: int | None,
-    progress: Callable[[int], None] | None,
-    time_budget: float | None = None,
-) -> Iterator[Parsed]:
-    yield from _run_tasks(_parse_and_count, paths, root, jobs, progress, time_budget)  # type: ignore[misc]
+def parse_with_words(paths: list[Path], root: Path, options: BuildOptions) -> Iterator[Parsed]:
+    """As a build parses: each report with what the writer needs of it (Prepared)."""
+    yield from _run_tasks(_parse_and_count, paths, root, options)  # type: ignore[misc]
 
 
 def with_preamble(report: Report) -> Report:
