@@ -16,19 +16,18 @@ collection knows it, else this service's page of the report; the link to the
 paragraph on this service follows on a line of its own (the standard has no
 element for an anchor inside a document).
 
-Fields are read from any object with a report's fields (`Report`,
-`ReportFields`, `ReportHit`): report_id, title, doc_type, unit, town,
-county, city, province, year, published, url.
+Fields are read from a `Report` or its `ReportFields` (a `ReportHit` is
+one): report_id, title, doc_type, unit, town, county, city, province, year,
+published, url.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Protocol
 
 from search_service.citing.paragraphs import paragraph_id, paragraph_number
-from search_service.model import display_label
+from search_service.model import Report, ReportFields, display_label
 
 # GB/T 7714-2015 8.1.4: a document whose responsible party is unknown is
 # cited with 佚名 in its place.
@@ -49,29 +48,9 @@ REPORT_LINK_LABEL = "本站链接："
 PARAGRAPH_NOTE = "第{number}段"
 
 
-class CitableReport(Protocol):
-    @property
-    def report_id(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def doc_type(self) -> str: ...
-    @property
-    def unit(self) -> str | None: ...
-    @property
-    def town(self) -> str | None: ...
-    @property
-    def county(self) -> str | None: ...
-    @property
-    def city(self) -> str | None: ...
-    @property
-    def province(self) -> str | None: ...
-    @property
-    def year(self) -> int | None: ...
-    @property
-    def published(self) -> str | None: ...
-    @property
-    def url(self) -> str | None: ...
+# What a citation reads its fields from: a report, or its ReportFields (a
+# ReportHit is one).
+CitableReport = Report | ReportFields
 
 
 def issuer(fields: CitableReport) -> str:
