@@ -76,6 +76,8 @@ def _rarest_first(index: OpenIndex, parsed: ParsedQuery) -> list[tuple[Term, ...
     """The query's clauses, the one likely to match fewest reports first,
     by a cheap bound on each term's occurrences (the others are then only
     looked for among its reports; AND does not depend on the order)."""
+    if len(parsed.clauses) < 2:
+        return list(parsed.clauses)
     return sorted(parsed.clauses, key=lambda clause: sum(index.hits(t.norm).estimate for t in clause))
 
 
@@ -289,7 +291,8 @@ def _hit(
             counted += 1
         searchable = index.searchable_text(ordinal, position)
         prefix = index.searchable_prefix_length(ordinal, position)
-        spans = line_spans(searchable[prefix:])
+        text = searchable[prefix:]
+        own = _paragraph_count(text)
         shown = located_snippets(searchable, norm_terms, snippet_limit)
         if shown:
             kind, heading = index.section_head(ordinal, position)
@@ -299,10 +302,10 @@ def _hit(
                     heading=heading,
                     snippets=[html for html, _ in shown],
                     position=position,
-                    paragraphs=_paragraphs_of(spans, prefix, [at for _, at in shown], paragraphs + 1),
+                    paragraphs=_paragraphs_of(text, own, [at - prefix for _, at in shown], paragraphs + 1),
                 )
             )
-        paragraphs += len(spans)
+        paragraphs += own
         counted += 1
     return ReportHit(
         **index.fields_of(ordinal).field_values(),
@@ -318,13 +321,26 @@ def _paragraph_count(text: str) -> int:
     return sum(1 for line in text.split("\n") if line and not line.isspace())
 
 
-def _paragraphs_of(spans: list[tuple[int, int]], prefix: int, offsets: list[int], first: int) -> list[str | None]:
-    """The paragraph id of each offset into a section's searchable text,
-    whose text (with paragraph spans `spans`) starts after `prefix`
-    characters (heading and line break), given the number of the section's
-    first paragraph; None inside the heading."""
+def _paragraphs_of(text: str, count: int, offsets: list[int], first: int) -> list[str | None]:
+    """The paragraph id of each offset into a section's text (negative:
+    inside its heading, None), which holds `count` paragraphs, the first
+    numbered `first`. Only the lines up to the last offset's are split
+    (line_spans), as the offsets are those of snippets, mostly early on."""
+    inside = [offset for offset in offsets if offset >= 0]
+    if not inside or count == 0:
+        return [None] * len(offsets)
+    cut = text.find("\n", max(inside))
+    spans = line_spans(text if cut < 0 else text[:cut])
     ids: list[str | None] = []
     for offset in offsets:
-        i = index_at(spans, offset - prefix) if offset >= prefix else None
-        ids.append(None if i is None else paragraph_id(first + i))
+        if offset < 0:
+            ids.append(None)
+            continue
+        # index_at over every span: the spans after these end after the
+        # cut, so only an offset past these spans' last end (trailing
+        # whitespace) belongs to the next paragraph, if there is one.
+        i = index_at(spans, offset) if spans else None
+        if i is None or offset >= spans[-1][1]:
+            i = min(len(spans), count - 1)
+        ids.append(paragraph_id(first + i))
     return ids

@@ -21,6 +21,11 @@ TARGET = 100
 MAX_LENGTH = 120
 _SENTENCE_END = "。！？；!?;\n"
 _CLAUSE_END = "，、：,:"
+# The first mark after a point, and (greedy) the last one before it.
+_SENTENCE_MARK = re.compile(f"[{re.escape(_SENTENCE_END)}]")
+_CLAUSE_MARK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+_LAST_SENTENCE_MARK = re.compile(f"(?s:.*)[{re.escape(_SENTENCE_END)}]")
+_LAST_CLAUSE_MARK = re.compile(f"(?s:.*)[{re.escape(_CLAUSE_END)}]")
 
 
 def match_spans(text: str, norm_terms: list[str]) -> list[tuple[int, int]]:
@@ -36,23 +41,30 @@ def _spans(norm: str, origin: np.ndarray, terms: list[str], most: int) -> tuple[
     are looked for until `most` are found (a common term can occur hundreds
     of times in a section, and a few snippets need the first ones)."""
     known = len(norm)
-    found: list[tuple[int, int]] = []  # normalised index of each occurrence's first and last character
+    firsts: list[int] = []  # normalised index of each occurrence's first character
+    lasts: list[int] = []  # and of its last
     for term in terms:
-        end = known + len(term) - 1  # so that find looks at occurrences starting before known
+        size = len(term) - 1
+        end = known + size  # so that find looks at occurrences starting before known
         start = norm.find(term, 0, end)
         count = 0
         while start != -1:
             if count == most:
                 known = start
                 break
-            found.append((start, start + len(term) - 1))
+            firsts.append(start)
+            lasts.append(start + size)
             count += 1
             start = norm.find(term, start + 1, end)
-    firsts = [first for first, _ in found if first < known]
+    if len(terms) > 1:  # a later term may have lowered known
+        kept = [i for i, first in enumerate(firsts) if first < known]
+        firsts = [firsts[i] for i in kept]
+        lasts = [lasts[i] for i in kept]
     if not firsts:
         return [], known
-    lasts = [last for first, last in found if first < known]
-    spans = sorted(zip(origin[firsts].tolist(), (origin[lasts] + 1).tolist(), strict=True))
+    spans = zip(origin[firsts].tolist(), (origin[lasts] + 1).tolist(), strict=True)
+    if len(terms) > 1:
+        spans = sorted(spans)  # one term's occurrences come in order
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -64,19 +76,19 @@ def _spans(norm: str, origin: np.ndarray, terms: list[str], most: int) -> tuple[
 
 def _boundary_left(text: str, pos: int, limit: int) -> int:
     """Start of the sentence (else clause) holding pos, not before limit."""
-    for marks in (_SENTENCE_END, _CLAUSE_END):
-        for i in range(pos - 1, limit - 1, -1):
-            if text[i] in marks:
-                return i + 1
+    for marks in (_LAST_SENTENCE_MARK, _LAST_CLAUSE_MARK):
+        found = marks.match(text, limit, pos)
+        if found:
+            return found.end()
     return limit
 
 
 def _boundary_right(text: str, pos: int, limit: int) -> int:
     """End of the sentence (else clause) holding pos, not after limit."""
-    for marks in (_SENTENCE_END, _CLAUSE_END):
-        for i in range(pos, limit):
-            if text[i] in marks:
-                return i + 1
+    for marks in (_SENTENCE_MARK, _CLAUSE_MARK):
+        found = marks.search(text, pos, limit)
+        if found:
+            return found.end()
     return limit
 
 
@@ -95,6 +107,8 @@ def render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str
     """HTML of text[start:end] with <mark> around spans; all else escaped."""
     out = ["…" if start > 0 else ""]
     cursor = start
+    # Most windows hold nothing to escape: then the pieces are taken as they are.
+    escape = html.escape if _ESCAPED.search(text, start, end) else str
     # Spans are sorted and disjoint: begin at the last one starting at or before start.
     for s, e in spans[max(0, bisect.bisect_right(spans, (start, start)) - 1) :]:
         if s >= end:
@@ -102,10 +116,10 @@ def render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str
         if e <= start:
             continue
         s, e = max(s, start), min(e, end)
-        out.append(html.escape(text[cursor:s]))
-        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        out.append(escape(text[cursor:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
         cursor = e
-    out.append(html.escape(text[cursor:end]))
+    out.append(escape(text[cursor:end]))
     if end < len(text):
         out.append("…")
     snippet = "".join(out)
@@ -113,6 +127,7 @@ def render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str
 
 
 _SPACE = re.compile(r"\s")
+_ESCAPED = re.compile("[&<>\"']")  # what html.escape replaces
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f<])|(?<=[^\x00-\x7f]</mark>)\s+|\s+(?=<mark>[^\x00-\x7f])")
 
 
