@@ -3,12 +3,20 @@
 Every report's normalised text (CONTRACT.md's rule) is laid end to end in one
 corpus, reports separated by U+0000. For every pair of adjacent characters
 (the second may be the separator) the index keeps the sorted list of corpus
-positions where it occurs. A term of n >= 2 characters occurs at position p exactly when the
-pairs covering it occur at p, p+2, ...: intersecting a few sorted position
-lists (rarest first) gives every occurrence, with no false match and none
-missed, whatever jieba would make of the words. One-character terms read the
-lists of the pairs the character starts, which lie side by side. Positions then map to sections and reports with a
-binary search over section starts.
+positions where it occurs. A term of n >= 2 characters occurs at position p
+exactly when the pairs covering it occur at p, p+2, ...: intersecting a few
+sorted position lists (by binary search or by merging, whichever is cheaper)
+gives every occurrence, with no false match and none missed, whatever jieba
+would make of the words. One-character terms read the lists of the pairs
+the character starts, which lie side by side, without merging them.
+Positions are then placed in reports, sections and titles (sorted ranges of
+the corpus) by searching the ranges' bounds among the positions or the
+positions among the bounds (`_count_in`, `_present_in`).
+
+A term's `TermHits` computes each part (reports, counts, sections, titles)
+when first read, and answers for a few reports (`TermHits.within`) from those
+reports' stretches of the lists alone: a query reads a common term's sections
+and counts only where a filter or a rarer term leaves candidates.
 
 This is a positional n-gram index in the manner of code-search engines
 (Google Code Search, zoekt), kept as flat numpy arrays that are memory-mapped
