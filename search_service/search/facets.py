@@ -22,6 +22,7 @@ from search_service.model import (
     FACET_FILTERS,
     SECTION,
     SECTION_KINDS,
+    VALUE_LABELS,
     YEAR,
     FacetValue,
     Filter,
@@ -141,8 +142,7 @@ def facet_values(index: OpenIndex, context: FacetContext) -> dict[str, list[Face
         counts = facet.counts(index, context)
         if facet.trimmed:
             counts = top_values(counts, request.facet_size, _named(request, facet.name))
-        toggle = Toggles(request, facet.name)
-        out[facet.name] = [toggle.value(value, count) for value, count in counts]
+        out[facet.name] = Toggles(request, facet.name).values(counts)
     return out
 
 
@@ -181,6 +181,14 @@ class Toggles:
 
     def value(self, value: str | int, count: int) -> FacetValue:
         return FacetValue(value, count, value_label(self.name, value), value in self.chosen, self.query)
+
+    def values(self, counts: Counts) -> list[FacetValue]:
+        """value() of every (value, count), in one pass: with facet_size=0 a
+        town facet has thousands of values, and this is most of what a
+        search costs after the term lookups."""
+        labels = VALUE_LABELS.get(self.name, {})
+        chosen, query = self.chosen, self.query
+        return [FacetValue(v, c, labels.get(str(v), str(v)), v in chosen, query) for v, c in counts]
 
     def query(self, value: str | int) -> str:
         """The request's query string with value chosen, or undone if it is."""
