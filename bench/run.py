@@ -115,19 +115,22 @@ def parse_reports(source: Path, jobs: int) -> tuple[list[Report], float]:
 
 # ------------------------------------------------------------------ plan
 
-# Above this many reports the parsed corpus does not fit in memory (100,000
-# reports held about 10 GB with the in-memory scan): the streaming path.
+# Above this many reports `--reference auto` takes the streaming path. The
+# in-memory reference holds about 43 KB per report (861 MB at 20,000:
+# parsed reports, then the scan's normalised texts), 4.3 GB at 100,000 and
+# 43 GB at 1,000,000; the streaming one about 0.6 KB (measured at 50,000).
 LARGE_N = 100_000
-# Figures used when no earlier run of this results folder can tell (2,000
-# reports of seed 0, 2026-11-25): source bytes per report, UTF-8 text over
-# source, disk blocks over bytes for files of about 13 KB, index over text,
-# ours' build and the parse in MB of text per second (2 processes),
-# generated reports per second (one process).
-DEFAULT_SOURCE_PER_REPORT = 13_300
-DEFAULT_INDEX_OVER_TEXT = 2.7
-DEFAULT_BUILD_MB_S = 2.0
-DEFAULT_PARSE_MB_S = 5.0
-GENERATE_PER_S = 1_500
+# Figures used when no earlier run of this results folder can tell
+# (--n 50000 --reference stream, seed 0, 2026-11-25, the machine shared with
+# other jobs): source bytes per report, index over text, ours' build and the
+# reference's parse in MB of text per second (2 processes), generated
+# reports per second (one process); disk blocks over bytes for files of
+# about 13 KB (4 KB blocks). Text is about the source's size.
+DEFAULT_SOURCE_PER_REPORT = 13_400
+DEFAULT_INDEX_OVER_TEXT = 1.8
+DEFAULT_BUILD_MB_S = 1.8
+DEFAULT_PARSE_MB_S = 4.8
+GENERATE_PER_S = 1_600
 BLOCK_OVERHEAD = 1.16
 # Room kept free besides the estimate: an update's new segment and a merge,
 # logs, the machine's other users.
