@@ -40,6 +40,16 @@ def client_for(source: Path, index_dir: Path):
     return create_app(Settings(index_dir=index_dir, source_dir=source)).test_client()
 
 
+def built_copy(reports: Path, tmp_path: Path):
+    """A copy of the reports folder, an index built from it and a client of
+    both: for tests that change the files and rebuild."""
+    source = tmp_path / "src"
+    shutil.copytree(reports, source)
+    index_dir = tmp_path / "ix"
+    build_index(source, index_dir, BuildOptions(jobs=1))
+    return source, index_dir, client_for(source, index_dir)
+
+
 @pytest.fixture(scope="module")
 def client(corpus):
     return client_for(*corpus)
@@ -185,11 +195,7 @@ def test_a_bad_feed_parameter_is_a_400(client):
 
 
 def test_feed_keeps_its_bytes_across_a_rebuild_and_shows_a_new_file_after_an_update(corpus, tmp_path):
-    source = tmp_path / "src"
-    shutil.copytree(corpus[0], source)
-    index_dir = tmp_path / "ix"
-    build_index(source, index_dir, BuildOptions(jobs=1))
-    client = client_for(source, index_dir)
+    source, index_dir, client = built_copy(corpus[0], tmp_path)
     before, parsed = feed(client, q="法律顾问")
 
     time.sleep(0.01)
@@ -211,11 +217,7 @@ def test_feed_keeps_its_bytes_across_a_rebuild_and_shows_a_new_file_after_an_upd
 
 
 def test_changes_lists_exactly_what_an_update_did(corpus, tmp_path):
-    source = tmp_path / "src"
-    shutil.copytree(corpus[0], source)
-    index_dir = tmp_path / "ix"
-    build_index(source, index_dir, BuildOptions(jobs=1))
-    client = client_for(source, index_dir)
+    source, index_dir, client = built_copy(corpus[0], tmp_path)
     listing = client.get("/api/v1/reports", query_string={"doc_type": "all"}).get_json()["results"]
     by_source = {r["source"]: r["report_id"] for r in listing}
     first = client.get("/api/v1/changes", query_string={"since": "2000-01-01T00:00:00Z"}).get_json()
