@@ -6,9 +6,9 @@ JSON is produced only at the edges by the marshmallow schemas.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, make_dataclass
-from typing import Any
+from typing import Any, overload
 
 SECTION_KINDS: tuple[str, ...] = ("preamble", "measures", "problems", "leadership", "plans", "other")
 
@@ -345,6 +345,61 @@ class FacetValue:
         return self.toggler(self.value) if self.toggler is not None else ""
 
 
+class FacetValues(Sequence[FacetValue]):
+    """One facet's values, in order, each made a FacetValue when read: with
+    every value asked for (facet_size=0) a town facet has one per town, and
+    a caller that wants only the counts reads pairs()."""
+
+    __slots__ = ("values", "counts", "_labels", "_chosen", "_toggler")
+
+    def __init__(
+        self,
+        values: list[str | int],
+        counts: list[int],
+        labels: Mapping[str, str],
+        chosen: tuple[str | int, ...],
+        toggler: Callable[[str | int], str] | None,
+    ) -> None:
+        self.values = values
+        self.counts = counts
+        self._labels = labels
+        self._chosen = chosen
+        self._toggler = toggler
+
+    def _make(self, value: str | int, count: int) -> FacetValue:
+        name = str(value)
+        return FacetValue(value, count, self._labels.get(name, name), value in self._chosen, self._toggler)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @overload
+    def __getitem__(self, i: int) -> FacetValue: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[FacetValue]: ...
+    def __getitem__(self, i: int | slice) -> FacetValue | list[FacetValue]:
+        if isinstance(i, slice):
+            return list(map(self._make, self.values[i], self.counts[i]))
+        return self._make(self.values[i], self.counts[i])
+
+    def __iter__(self) -> Iterator[FacetValue]:
+        return map(self._make, self.values, self.counts)
+
+    def pairs(self) -> Iterator[tuple[str | int, int]]:
+        """(value, count) of each, in order, without making FacetValues."""
+        return zip(self.values, self.counts, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FacetValues({list(self)!r})"
+
+
 @dataclass(frozen=True)
 class SectionHit:
     """A section of a result where a searched term occurs; `position` is its
@@ -380,4 +435,4 @@ class SearchResult:
     request: SearchRequest
     total: SearchTotal
     results: list[ReportHit]
-    facets: dict[str, list[FacetValue]]
+    facets: dict[str, Sequence[FacetValue]]

@@ -14,12 +14,14 @@ from bench.baselines import Answer, ParsedCorpus, folder_size
 from bench.queries import BenchQuery
 from search_service import store
 from search_service.indexing import BuildOptions, BuildSummary, build_index, update_index
-from search_service.model import FacetValue
+from search_service.model import FacetValues
 from search_service.search import OpenIndex, find, open_index, run_search
 
 
-def _facet_dict(values: list[FacetValue]) -> dict[str | int, int]:
-    return {fv.value: fv.count for fv in values}
+def _facet_dict(values: FacetValues) -> dict[str | int, int]:
+    """value -> count, as the peers answer (labels and toggles are the
+    page's and the API body's, made for the values they show)."""
+    return dict(values.pairs())
 
 
 class OursEngine:

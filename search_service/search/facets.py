@@ -25,6 +25,7 @@ from search_service.model import (
     VALUE_LABELS,
     YEAR,
     FacetValue,
+    FacetValues,
     Filter,
     SearchRequest,
     value_label,
@@ -32,8 +33,21 @@ from search_service.model import (
 from search_service.search.filters import Filters
 from search_service.search.reader import OpenIndex
 
-# What a facet's counts are: (value, matching reports), in the facet's order.
-Counts = list[tuple[str | int, int]]
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """A facet's values and how many matching reports have each, in the
+    facet's order: two lists, not a pair per value (a town facet has one for
+    each of thousands of towns, and nothing needs them paired but the page)."""
+
+    values: list[str | int]
+    counts: list[int]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+_NONE = Counts([], [])
 
 
 @dataclass(frozen=True)
@@ -58,9 +72,10 @@ class YearFacet:
         years = index.reports.year[context.matching_but(self.name, index.report_count)]
         years = years[years > 0]
         if len(years) == 0:
-            return []
-        values, counts = np.unique(years, return_counts=True)
-        return [(int(v), int(c)) for v, c in sorted(zip(values, counts, strict=True), key=lambda vc: -vc[0])]
+            return _NONE
+        per_year = np.bincount(years)  # a few thousand slots: cheaper than sorting the years
+        present = np.flatnonzero(per_year)[::-1]  # latest first
+        return Counts(present.tolist(), per_year[present].tolist())
 
 
 class CodedFacet:
@@ -75,14 +90,15 @@ class CodedFacet:
         codes = index.reports.codes[self.name][context.matching_but(self.name, index.report_count)]
         codes = codes[codes >= 0]
         if len(codes) == 0:
-            return []
-        values = index.reports.values[self.name]
-        counts = np.bincount(codes, minlength=len(values))
-        nonzero = np.flatnonzero(counts)
-        # Most reports first, then by value: a sort over arrays, as a town
-        # facet can have a value for each of thousands of towns.
-        order = nonzero[np.lexsort((index.reports.ranks[self.name][nonzero], -counts[nonzero]))]
-        return list(zip((values[i] for i in order.tolist()), counts[order].tolist(), strict=True))
+            return _NONE
+        by_value = index.reports.by_value[self.name]  # every code, its values in sorted order
+        per_code = np.bincount(codes, minlength=len(by_value))[by_value]
+        present = np.flatnonzero(per_code)
+        # Most reports first, then by value: a stable sort of the counts of
+        # the values present, taken in value order (a town facet can have a
+        # value for each of thousands of towns).
+        order = present[np.argsort(-per_code[present], kind="stable")]
+        return Counts(index.reports.value_array[self.name][by_value[order]].tolist(), per_code[order].tolist())
 
 
 class DocTypeFacet:
@@ -95,7 +111,8 @@ class DocTypeFacet:
     def counts(self, index: OpenIndex, context: FacetContext) -> Counts:
         matching = context.matching_but(self.name, index.report_count)
         per_kind = np.bincount(index.reports.doc_type[matching], minlength=len(DOC_TYPES))
-        return [(kind, int(per_kind[code])) for code, kind in enumerate(DOC_TYPES) if per_kind[code]]
+        present = [code for code in range(len(DOC_TYPES)) if per_kind[code]]
+        return Counts([DOC_TYPES[code] for code in present], [int(per_kind[code]) for code in present])
 
 
 class SectionFacet:
@@ -114,8 +131,8 @@ class SectionFacet:
         has = np.zeros(index.report_count * kinds, dtype=bool)
         has[index.units.report[units].astype(np.int64) * kinds + index.units.kind[units]] = True
         per_kind = (has.reshape(index.report_count, kinds) & eligible[:, None]).sum(axis=0)
-        out = [(kind, int(per_kind[code])) for code, kind in enumerate(SECTION_KINDS) if per_kind[code]]
-        return sorted(out, key=lambda vc: (-vc[1], SECTION_KINDS.index(str(vc[0]))))
+        present = sorted((code for code in range(kinds) if per_kind[code]), key=lambda code: -per_kind[code])
+        return Counts([SECTION_KINDS[code] for code in present], [int(per_kind[code]) for code in present])
 
 
 Facet = YearFacet | DocTypeFacet | CodedFacet | SectionFacet
@@ -132,12 +149,12 @@ def facet_of(spec: Filter) -> Facet:
 FACETS: tuple[Facet, ...] = tuple(facet_of(spec) for spec in FACET_FILTERS)
 
 
-def facet_values(index: OpenIndex, context: FacetContext) -> dict[str, list[FacetValue]]:
+def facet_values(index: OpenIndex, context: FacetContext) -> dict[str, FacetValues]:
     """Every facet's values for one search, trimmed to the request's
     facet_size where the facet is, each with its label, chosen state and
     toggle."""
     request = context.request
-    out: dict[str, list[FacetValue]] = {}
+    out: dict[str, FacetValues] = {}
     for facet in FACETS:
         counts = facet.counts(index, context)
         if facet.trimmed:
@@ -158,7 +175,8 @@ def top_values(counts: Counts, size: int, chosen: tuple[str | int, ...]) -> Coun
     if not size or len(counts) <= size:
         return counts
     wanted = set(chosen)
-    return [vc for i, vc in enumerate(counts) if i < size or vc[0] in wanted]
+    kept = list(range(size)) + [i for i in range(size, len(counts)) if counts.values[i] in wanted]
+    return Counts([counts.values[i] for i in kept], [counts.counts[i] for i in kept])
 
 
 class Toggles:
@@ -182,13 +200,11 @@ class Toggles:
     def value(self, value: str | int, count: int) -> FacetValue:
         return FacetValue(value, count, value_label(self.name, value), value in self.chosen, self.query)
 
-    def values(self, counts: Counts) -> list[FacetValue]:
-        """value() of every (value, count), in one pass: with facet_size=0 a
-        town facet has thousands of values, and this is most of what a
-        search costs after the term lookups."""
-        labels = VALUE_LABELS.get(self.name, {})
-        chosen, query = self.chosen, self.query
-        return [FacetValue(v, c, labels.get(str(v), str(v)), v in chosen, query) for v, c in counts]
+    def values(self, counts: Counts) -> FacetValues:
+        """value() of every (value, count), made when read: with
+        facet_size=0 a town facet has thousands of values, which a caller
+        that wants the counts (pairs()) never needs as objects."""
+        return FacetValues(counts.values, counts.counts, VALUE_LABELS.get(self.name, {}), self.chosen, self.query)
 
     def query(self, value: str | int) -> str:
         """The request's query string with value chosen, or undone if it is."""

@@ -38,7 +38,8 @@ class ReportArrays:
     doc_type: np.ndarray  # int8 code: its place in model.DOC_TYPES
     codes: dict[str, np.ndarray]  # coded field -> int32 code (-1: unknown)
     values: dict[str, list[str]]  # place field -> value of each code
-    ranks: dict[str, np.ndarray]  # place field -> each code's place when values are sorted
+    by_value: dict[str, np.ndarray]  # place field -> every code, their values in sorted order
+    value_array: dict[str, np.ndarray]  # place field -> values as an object array (values[code] for many codes)
     code_of: dict[str, dict[str, int]]  # place field -> value -> code
 
 
@@ -135,7 +136,8 @@ class OpenIndex:
             doc_type=seg.doc_type,
             codes=seg.codes,
             values=values,
-            ranks={name: _sort_ranks(values[name]) for name in CODED_FIELDS},
+            by_value={name: _by_value(values[name]) for name in CODED_FIELDS},
+            value_array={name: np.array(values[name], dtype=object) for name in CODED_FIELDS},
             code_of={name: {v: i for i, v in enumerate(values[name])} for name in CODED_FIELDS},
         )
         self.units = UnitArrays(seg.unit_report, seg.unit_kind, seg.first_of_report)
@@ -266,10 +268,8 @@ def _parse_time(value: object) -> float | None:
     return moment.timestamp()
 
 
-def _sort_ranks(values: list[str]) -> np.ndarray:
-    ranks = np.empty(len(values), dtype=np.int64)
-    ranks[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
-    return ranks
+def _by_value(values: list[str]) -> np.ndarray:
+    return np.array(sorted(range(len(values)), key=values.__getitem__), dtype=np.int64)
 
 
 def open_index(index_dir: Path) -> OpenIndex:

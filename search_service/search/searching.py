@@ -15,7 +15,7 @@ import numpy as np
 from search_service.citing.paragraphs import index_at, line_spans, paragraph_id
 from search_service.model import (
     SECTION_KINDS,
-    FacetValue,
+    FacetValues,
     ReportHit,
     SearchRequest,
     SearchResult,
@@ -179,7 +179,7 @@ class Matches:
     ordered: np.ndarray  # report ordinals, in the requested order
     scores: np.ndarray  # relevance of each, same order
     total: SearchTotal
-    facets: dict[str, list[FacetValue]]
+    facets: dict[str, FacetValues]
     section_kind: int | None  # the chosen section's code: only such sections are shown under a result
 
 
@@ -215,7 +215,7 @@ def find(
         matched = report_ok
     final = matched & everything
 
-    facets: dict[str, list[FacetValue]] = {}
+    facets: dict[str, FacetValues] = {}
     if with_facets:
         facets = facet_values(index, FacetContext(request, matched, unit_ok, filters))
 

@@ -49,3 +49,26 @@ def test_section_facet_counts_reports_with_a_satisfying_section_of_each_kind(ind
     facet = find(index, SearchRequest(q=q)).facets["section"]
     assert {fv.value: fv.count for fv in facet} == expected
     assert [fv.count for fv in facet] == sorted((fv.count for fv in facet), reverse=True)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_year_facet_is_latest_first_with_plain_counts(index, q):
+    matches = find(index, SearchRequest(q=q))
+    counts: dict[int, int] = {}
+    for o in matches.ordered:
+        year = index.records[int(o)]["year"]
+        if year:
+            counts[year] = counts.get(year, 0) + 1
+    assert [(fv.value, fv.count) for fv in matches.facets["year"]] == sorted(counts.items(), reverse=True)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_facet_values_read_as_pairs_or_as_objects_alike(index, q):
+    request = SearchRequest(q=q, level=("township",), facet_size=2)
+    for name, values in find(index, request).facets.items():
+        objects = list(values)
+        assert list(values.pairs()) == [(fv.value, fv.count) for fv in objects]
+        assert len(values) == len(objects) and values == objects and values[1:] == objects[1:]
+        assert [values[i] for i in range(len(values))] == objects
+        assert [fv.selected for fv in objects] == [fv.value in request.chosen(name) for fv in objects]
+        assert all(fv.toggle for fv in objects)
