@@ -304,14 +304,14 @@ def test_hits_over_segments_equal_plain_counts(segments, monkeypatch, scoped_sha
 def test_paragraph_ids_of_offsets_equal_index_at_over_every_line():
     """The page splits a section's lines only up to the last snippet's: the
     ids must be those of citing.paragraphs.index_at over all of them."""
-    from search_service.citing.paragraphs import index_at, line_spans, paragraph_id
-    from search_service.search.searching import _paragraph_count, _paragraphs_of
+    from search_service.citing.paragraphs import index_at, line_spans, paragraph_count, paragraph_id
+    from search_service.search.searching import _paragraphs_of
 
     rng = random.Random(17)
     pieces = ["法治", "  ", "\u3000", "\n", "\n\n", " \n", "。", "行政\r", "\t"]
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
-        count = _paragraph_count(text)
+        count = paragraph_count(text)
         assert count == len(line_spans(text)), repr(text)
         offsets = sorted(rng.randint(-3, len(text)) for _ in range(rng.randint(1, 3)))
         spans = line_spans(text)

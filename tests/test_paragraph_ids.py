@@ -87,3 +87,54 @@ def test_page_api_and_snippets_share_the_numbering(tmp_path, sample_index):
         path, anchor = href.split("#")
         page = lxml.html.fromstring(client.get(path, headers=BROWSER).get_data(as_text=True))
         assert "法律顾问" in page.get_element_by_id(anchor).text_content()
+
+
+def test_stored_paragraph_starts_equal_the_counted_ones_and_searches_agree_without_them(tmp_path):
+    """Each segment stores how many paragraphs of a report come before each
+    section (units.paragraph_start.npy); the page of hits numbers snippets'
+    paragraphs from it. It must equal citing.paragraphs over the report,
+    across segments and deletions, and an index written before it was
+    stored (the file missing) must give the same hits."""
+    source = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "unseen", source)
+    index_dir = tmp_path / "ix"
+    build_index(source, index_dir, BuildOptions(jobs=1))
+    changed = sorted(source.glob("*.txt"))[0]
+    changed.write_text(changed.read_bytes().decode("utf-8", "replace") + "\n新增一段。\n另起一段。\n", "utf-8")
+    update_index(source, index_dir, BuildOptions(jobs=1))
+
+    def searched(ix_dir: Path) -> list:
+        client = create_app(Settings(index_dir=ix_dir, source_dir=source)).test_client()
+        return [
+            client.get("/api/v1/search", query_string={"q": q, "per_page": 50}).get_json()["results"]
+            for q in ("法治", "法律顾问", "的")
+        ]
+
+    index = open_index(index_dir)
+    try:
+        assert len(index.segments.parts) == 2
+        for ordinal in range(index.report_count):
+            report = index.report(ordinal)
+            numbered = paragraphs(report)
+            for position in range(len(report.sections)):
+                expected = sum(1 for p in numbered if p.section < position)
+                assert index.paragraphs_before(ordinal, position) == expected, (report.report_id, position)
+    finally:
+        index.close()
+    with_stored = searched(index_dir)
+    assert any(
+        s["paragraphs"] != [None] * len(s["snippets"]) for hits in with_stored for h in hits for s in h["sections"]
+    )
+
+    copy = tmp_path / "copy"
+    shutil.copytree(index_dir, copy, symlinks=True)
+    removed = [p for p in copy.rglob("units.paragraph_start.npy") if p.is_file()]
+    assert removed
+    for path in removed:
+        path.unlink()
+    index = open_index(copy)
+    try:
+        assert all(part.segment.paragraph_start is None for part in index.segments.parts)
+    finally:
+        index.close()
+    assert searched(copy) == with_stored

@@ -81,6 +81,12 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def paragraph_count(text: str) -> int:
+    """len(line_spans(text)), without the spans: the lines (between line
+    breaks) holding more than whitespace."""
+    return sum(1 for line in text.split("\n") if line and not line.isspace())
+
+
 def paragraphs(report: Report) -> list[Paragraph]:
     """Every paragraph of the report in reading order, numbered from p1."""
     found: list[Paragraph] = []

@@ -22,7 +22,7 @@ from typing import overload
 import numpy as np
 
 from search_service import store
-from search_service.citing.paragraphs import line_spans
+from search_service.citing.paragraphs import line_spans, paragraph_count
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
 from search_service.model import CODED_FIELDS, Report, ReportFields
 from search_service.search.exact import TermHits
@@ -169,6 +169,16 @@ class OpenIndex:
 
     def unit_text(self, unit: int) -> str:
         return self.segments.unit_text(unit)
+
+    def paragraphs_before(self, ordinal: int, position: int) -> int:
+        """How many paragraphs of a report come before its section at
+        position (citing.paragraphs numbers them across the report): stored
+        at build time, else counted from the sections before it."""
+        first = int(self.units.first_of_report[ordinal])
+        stored = self.segments.paragraph_start(first + position)
+        if stored is not None:
+            return stored
+        return sum(paragraph_count(self.unit_text(first + p)) for p in range(position))
 
     def searchable_text(self, ordinal: int, position: int) -> str:
         """The text the "mentions" rule reads for one section of a report

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search_service.citing.paragraphs import index_at, line_spans, paragraph_id
+from search_service.citing.paragraphs import index_at, line_spans, paragraph_count, paragraph_id
 from search_service.model import (
     SECTION_KINDS,
     FacetValues,
@@ -278,47 +278,31 @@ def _hit(
     """One result entry: mentions as counted, snippets of the sections at
     shown_positions (in order)."""
     norm_terms = [t.norm for t in parsed.positive_terms]
-    first_unit = int(index.units.first_of_report[ordinal])
     sections = []
-    # Paragraphs are numbered across the report (citing.paragraphs): the
-    # sections before a shown one are read only to count theirs, the ones
-    # after the last shown one not at all.
-    counted = 0  # sections whose paragraphs are in `paragraphs`
-    paragraphs = 0
     for position in shown_positions:
-        while counted < position:
-            paragraphs += _paragraph_count(index.unit_text(first_unit + counted))
-            counted += 1
         searchable = index.searchable_text(ordinal, position)
         prefix = index.searchable_prefix_length(ordinal, position)
-        text = searchable[prefix:]
-        own = _paragraph_count(text)
         shown = located_snippets(searchable, norm_terms, snippet_limit)
         if shown:
+            text = searchable[prefix:]
             kind, heading = index.section_head(ordinal, position)
+            # Paragraphs are numbered across the report (citing.paragraphs).
+            first = index.paragraphs_before(ordinal, position) + 1
             sections.append(
                 SectionHit(
                     kind=kind,
                     heading=heading,
                     snippets=[html for html, _ in shown],
                     position=position,
-                    paragraphs=_paragraphs_of(text, own, [at - prefix for _, at in shown], paragraphs + 1),
+                    paragraphs=_paragraphs_of(text, paragraph_count(text), [at - prefix for _, at in shown], first),
                 )
             )
-        paragraphs += own
-        counted += 1
     return ReportHit(
         **index.fields_of(ordinal).field_values(),
         score=round(score, 4),
         mentions=mentions,
         sections=sections,
     )
-
-
-def _paragraph_count(text: str) -> int:
-    """len(line_spans(text)), without the spans: the lines (between line
-    breaks) holding more than whitespace."""
-    return sum(1 for line in text.split("\n") if line and not line.isspace())
 
 
 def _paragraphs_of(text: str, count: int, offsets: list[int], first: int) -> list[str | None]:

@@ -60,6 +60,9 @@ class Segment:
         self.unit_end = load_array(folder, UNITS, "unit_end")
         self.unit_report = load_array(folder, UNITS, "unit_report")
         self.unit_kind = load_array(folder, UNITS, "unit_kind")
+        # Paragraphs of the report before each section (None in a segment
+        # written before they were stored: then they are counted).
+        self.paragraph_start = _optional_array(folder, UNITS, "paragraph_start")
         self.first_of_report = np.searchsorted(self.unit_report, np.arange(self.report_count + 1), side="left")
         self.unit_count = len(self.unit_report)
         # Records and section texts stay on disk until asked for (frames.py).
@@ -239,6 +242,12 @@ class SegmentSet:
         part = self.parts[int(self.unit_segment[unit])]
         return part.segment.unit_text(int(self.unit_local[unit]))
 
+    def paragraph_start(self, unit: int) -> int | None:
+        """How many paragraphs of its report come before a section, as its
+        segment stored them (None: not stored)."""
+        starts = self.parts[int(self.unit_segment[unit])].segment.paragraph_start
+        return None if starts is None else int(starts[int(self.unit_local[unit])])
+
     def statistics(self) -> dict[str, object]:
         """The counts meta.json holds, over the live reports."""
         from search_service.model import DOC_TYPES
@@ -276,3 +285,10 @@ def _i32() -> np.ndarray:
 
 def _i64() -> np.ndarray:
     return np.zeros(0, dtype=np.int64)
+
+
+def _optional_array(folder: Path, group: str, name: str) -> np.ndarray | None:
+    try:
+        return load_array(folder, group, name)
+    except FileNotFoundError:
+        return None

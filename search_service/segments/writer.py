@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from search_service import store
+from search_service.citing.paragraphs import paragraph_count
 from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, Report
 from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays
 from search_service.segments.format import (
@@ -142,6 +143,7 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
     title_end: list[int] = []
     unit_report: list[int] = []
     unit_kind: list[int] = []
+    paragraph_start: list[int] = []  # paragraphs of the report before each section (p<n+1> is its first)
     section_texts: list[str] = []
     for ordinal, report in enumerate(reports):
         known = normalised.get(report.report_id) or Normalised.of(report)
@@ -153,10 +155,13 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
             position += length
             unit_end.append(position)
         position += 1
+        before = 0
         for section in report.sections:
             unit_report.append(ordinal)
             unit_kind.append(SECTION_KINDS.index(section.kind))
             section_texts.append(section.text)
+            paragraph_start.append(before)
+            before += paragraph_count(section.text)
     write_texts(folder, section_texts)
     del section_texts
     corpus = np.empty(position, dtype=np.uint32)
@@ -173,6 +178,7 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
         unit_end=np.array(unit_end, dtype=np.int64),
         unit_report=np.array(unit_report, dtype=np.int32),
         unit_kind=np.array(unit_kind, dtype=np.int8),
+        paragraph_start=np.array(paragraph_start, dtype=np.uint32),
     )
     facet_values: dict[str, list[str]] = {}
     codes: dict[str, np.ndarray] = {}
