@@ -126,11 +126,17 @@ class SectionFacet:
     def counts(self, index: OpenIndex, context: FacetContext) -> Counts:
         units = np.flatnonzero(context.satisfied_units)
         eligible = context.filters.all_but("", index.report_count)  # the section filter is not a mask
+        units = units[eligible[index.units.report[units]]]
         kinds = len(SECTION_KINDS)
-        # One (report, kind) table instead of a sort per kind.
-        has = np.zeros(index.report_count * kinds, dtype=bool)
-        has[index.units.report[units].astype(np.int64) * kinds + index.units.kind[units]] = True
-        per_kind = (has.reshape(index.report_count, kinds) & eligible[:, None]).sum(axis=0)
+        # A section that is its report's only one of its kind counts its
+        # report once; the (report, kind) pairs of the others are made
+        # distinct first.
+        repeated = index.units.repeated_kind[units]
+        per_kind = np.bincount(index.units.kind[units[~repeated]], minlength=kinds)
+        if repeated.any():
+            rest = units[repeated]
+            pairs = np.unique(index.units.report[rest].astype(np.int64) * kinds + index.units.kind[rest])
+            per_kind += np.bincount(pairs % kinds, minlength=kinds)
         present = sorted((code for code in range(kinds) if per_kind[code]), key=lambda code: -per_kind[code])
         return Counts([SECTION_KINDS[code] for code in present], [int(per_kind[code]) for code in present])
 

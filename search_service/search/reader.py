@@ -49,6 +49,15 @@ class UnitArrays:
     kind: np.ndarray
     first_of_report: np.ndarray  # report ordinal -> its first unit
 
+    @cached_property
+    def repeated_kind(self) -> np.ndarray:
+        """Per section: whether its report has another section of its kind
+        (few do; the section facet counts reports, not sections, so only
+        these need telling apart)."""
+        kinds = int(self.kind.max(initial=0)) + 1
+        pairs = self.report.astype(np.int64) * kinds + self.kind
+        return np.bincount(pairs, minlength=int(pairs.max(initial=0)) + 1)[pairs] > 1
+
 
 class Records(Sequence[dict]):
     """Every report's stored record, by ordinal, read from its segment when

@@ -72,3 +72,28 @@ def test_facet_values_read_as_pairs_or_as_objects_alike(index, q):
         assert [values[i] for i in range(len(values))] == objects
         assert [fv.selected for fv in objects] == [fv.value in request.chosen(name) for fv in objects]
         assert all(fv.toggle for fv in objects)
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory):
+    """The fixtures in real reports' shapes, some with several sections of
+    one kind, indexed; and the brute force over the same files."""
+    from search_service.config import PROJECT_ROOT
+    from search_service.indexing import BuildOptions, build_index
+    from tests.bruteforce import BruteCorpus
+
+    source = PROJECT_ROOT / "tests" / "fixtures" / "real_shapes"
+    index_dir = tmp_path_factory.mktemp("shapes-index")
+    build_index(source, index_dir, BuildOptions(jobs=1))
+    index = open_index(index_dir)
+    yield index, BruteCorpus.load(source)
+    index.close()
+
+
+@pytest.mark.parametrize("q", ["法治", "推进", "法律顾问", "依法 -顾问", "执法 OR 普法", "加强"])
+def test_section_facet_counts_a_report_once_when_several_sections_of_a_kind_match(shapes, q):
+    index, brute = shapes
+    assert index.units.repeated_kind.any()  # the case is present
+    for request in (SearchRequest(q=q, doc_type="all"), SearchRequest(q=q, doc_type="all", level=("township",))):
+        facet = find(index, request).facets["section"]
+        assert dict(facet.pairs()) == brute.evaluate(request).facets["section"]
