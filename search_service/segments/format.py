@@ -14,7 +14,9 @@ An index folder holds immutable segments and commit points:
                               title end, report_id, source and published day
                               (one file per array, memory-mapped by readers)
         units.*.npy           per section: report ordinal, kind, start and end in
-                              the segment's corpus
+                              the segment's corpus, and how many paragraphs of
+                              its report come before it (paragraph_start;
+                              absent from segments written before: then counted)
         bi_*.npy              the exact pair index over the segment's corpus
                               (search/exact.py): positions are per segment
         texts.*               section texts for display and snippets, each
