@@ -91,6 +91,13 @@ class TermHits:
             self._source.expect_whole(counted)
 
     @property
+    def nbytes(self) -> int:
+        """Bytes held by the parts computed so far (a commit's term also
+        holds its segments' parts)."""
+        own = sum(part.nbytes for part in self._parts.values() if part is not None)
+        return own + (self._source.nbytes() if self._source is not None else 0)
+
+    @property
     def estimate(self) -> int:
         """A cheap upper bound of the number of occurrences (the length of
         the term's rarest pair list), to choose which term to look for first."""
@@ -233,6 +240,7 @@ class _TermSource(Protocol):
 
     def compute(self, name: str) -> dict[str, np.ndarray]: ...
     def estimate(self) -> int: ...
+    def nbytes(self) -> int: ...
     def expect_whole(self, counted: bool) -> None: ...
     def within(self, reports: np.ndarray) -> _ScopedSource: ...
 
@@ -916,6 +924,9 @@ class _SegmentTerm:
     def estimate(self) -> int:
         return 0 if self._absent else self.index.estimate(self.term)
 
+    def nbytes(self) -> int:
+        return 0  # nothing kept beyond the TermHits' parts
+
     def within(self, reports: np.ndarray) -> _SegmentScope:
         """Answers for `reports` alone: a character's pair lists are searched
         as they are; a longer term is found in those reports' stretches of
@@ -1011,6 +1022,9 @@ class _MergedTerm:
 
     def estimate(self) -> int:
         return sum(hits.estimate for hits, _, _ in self.parts)
+
+    def nbytes(self) -> int:
+        return sum(hits.nbytes for hits, _, _ in self.parts)
 
     def expect_whole(self, counted: bool) -> None:
         for hits, _, _ in self.parts:

@@ -29,6 +29,12 @@ from search_service.search.exact import TermHits
 from search_service.segments.reader import SegmentSet
 from search_service.text import tokenizer_identity
 
+# The term cache of a commit: at most this many terms and bytes of their
+# parts. A common term's parts grow with the collection (about 36 MB at
+# 1,000,000 reports), and a worker's private memory must not.
+_CACHED_TERMS = 256
+_CACHED_TERM_BYTES = 64 << 20
+
 
 @dataclass
 class ReportArrays:
@@ -170,8 +176,12 @@ class OpenIndex:
         found = self.segments.hits(norm_term)
         with self._cache_lock:
             self._hits_cache[norm_term] = found
-            while len(self._hits_cache) > 256:
-                self._hits_cache.popitem(last=False)
+            # Parts are computed after a term is cached, so the sizes are
+            # taken again at each insertion; the newest term always stays.
+            held = sum(hits.nbytes for hits in self._hits_cache.values())
+            while len(self._hits_cache) > 1 and (len(self._hits_cache) > _CACHED_TERMS or held > _CACHED_TERM_BYTES):
+                _, dropped = self._hits_cache.popitem(last=False)
+                held -= dropped.nbytes
         return found
 
     # --------------------------------------------------------------- reports

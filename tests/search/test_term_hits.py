@@ -55,3 +55,40 @@ def test_term_hits_equal_the_exact_index(index, monkeypatch, factor):
         for name in ("reports", "counts", "units", "title_reports"):
             assert np.array_equal(getattr(ours, name), getattr(theirs, name)), (term, name)
             assert getattr(ours, name).dtype == np.int32
+
+
+def test_the_term_cache_is_bounded_by_the_bytes_of_its_terms(sample_index, monkeypatch):
+    """A worker's private memory must not grow with the collection through
+    its term cache: past the byte budget the least recently used terms go,
+    and the newest stays whatever its size."""
+    search_reader = importlib.import_module("search_service.search.reader")
+    from search_service.model import SearchRequest
+    from search_service.search import find
+
+    index = open_index(sample_index)
+    try:
+        terms = ["法", "法治", "法律顾问", "行政", "政府", "建设", "年度"]
+        sizes = {}
+        for term in terms:
+            find(index, SearchRequest(q=term))
+            sizes[term] = index._hits_cache[normalize(term)].nbytes
+        assert list(index._hits_cache) == [normalize(t) for t in terms]
+        assert all(size > 0 for size in sizes.values())
+
+        budget = sizes["年度"] + sizes["建设"]
+        monkeypatch.setattr(search_reader, "_CACHED_TERM_BYTES", budget)
+        index._hits_cache.clear()
+        for term in terms:
+            find(index, SearchRequest(q=term))
+            # The newest term's parts are computed after it is cached: the
+            # others fit the budget.
+            newest = index._hits_cache[normalize(term)].nbytes
+            assert sum(hits.nbytes for hits in index._hits_cache.values()) - newest <= budget
+            assert next(reversed(index._hits_cache)) == normalize(term)
+        assert normalize("法") not in index._hits_cache
+
+        monkeypatch.setattr(search_reader, "_CACHED_TERM_BYTES", 1)
+        find(index, SearchRequest(q="法"))
+        assert list(index._hits_cache) == [normalize("法")]
+    finally:
+        index.close()
