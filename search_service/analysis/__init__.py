@@ -42,7 +42,6 @@ from search_service.analysis.word_presence import (
     load_word_presence,
     read_word_presence,
     word_presence,
-    write_word_presence,
 )
 
 __all__ = [
@@ -79,5 +78,4 @@ __all__ = [
     "read_word_presence",
     "significant_terms",
     "word_presence",
-    "write_word_presence",
 ]

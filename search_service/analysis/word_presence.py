@@ -1,31 +1,31 @@
-"""Which content words each report contains, read once per index generation
-from the Whoosh word index and kept in memory.
+"""Which content words each report contains, per segment, memory-mapped.
 
 Counting, for a result set, how many of its reports contain each word must
-take milliseconds, so the Whoosh postings (word -> sections) are turned into
-one report-major sparse matrix (CSR without values: a row of sorted word ids
-per report ordinal). A set's counts are then one gather and one bincount.
+take milliseconds, so each segment keeps its Whoosh postings (word ->
+sections) turned into a report-major sparse matrix (CSR without values: a
+row of sorted word ids per report of the segment). A set's counts are then,
+per segment, one gather and one bincount, added into the counts of the
+union of the segments' vocabularies.
 
-Reading the postings is the slow part (pure-Python Whoosh matchers), so the
-matrix is built once per generation and per process, under a lock (one
-build even when many requests ask at once), and kept in a small cache keyed
-by the generation's folder: a rebuilt index gets a new matrix, the old one is
-dropped. The word index has no stored fields, so which report a Whoosh
-document belongs to is read from the postings of its `report_id` field.
-
-A build can save the matrix into the generation (`write_word_presence`,
-word_presence.npz, a few MB); readers then load it in milliseconds instead
-of reading Whoosh (several seconds at 20,000 reports) on their first request.
-The file names the content-word rule it was made with, and a file made with
-another is ignored.
+A build writes each segment's matrix beside its other arrays
+(`write_segment_presence`: presence.json with the content-word rule and the
+segment's words, presence.indptr.npy and presence.term_ids.npy); readers map
+the arrays, so a worker answering terms requests holds only the vocabulary
+and what a count gathers (counted a few million entries at a time), not a
+copy of the matrix (about 0.9 GB at 1,000,000 reports). A segment written
+before keeps its matrix in word_presence.npz (read into memory); a segment
+with neither, or made with another content-word rule, is read from its
+Whoosh index (pure-Python matchers: seconds per 20,000 reports), once per
+generation and process, under a lock, and kept in a small cache keyed by the
+generation's folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -47,40 +47,92 @@ log = logging.getLogger(__name__)
 _CACHED_GENERATIONS = 2
 # Fields of the word index whose words belong to the report.
 _WORD_FIELDS = ("title", "content")
-PRESENCE_FILE = "word_presence.npz"
+# A segment's matrix: this file (rule and words) and presence.<array>.npy.
+PRESENCE_FILE = "presence.json"
+_GROUP = "presence"
+# Where segments written before 2026-11-26 keep theirs (loaded into memory).
+_LEGACY_FILE = "word_presence.npz"
 # (report, word) pairs are coded as report * _PAIR_BASE + word.
 _PAIR_BASE = 1 << 24
+# Matrix entries gathered at once when counting: bounds a count's temporary
+# memory (a whole collection's background set reads every entry).
+_CHUNK_ENTRIES = 1 << 22
+
+
+@dataclass
+class PresencePart:
+    """One segment's matrix: row r (a local report ordinal) is
+    term_ids[indptr[r]:indptr[r + 1]], ids into `words` (sorted); `table`
+    maps them to the ids of the WordPresence the part belongs to."""
+
+    words: tuple[str, ...]
+    indptr: np.ndarray  # int64, the segment's report count + 1
+    term_ids: np.ndarray  # int32
+    table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def row_count(self) -> int:
+        return len(self.indptr) - 1
+
+    def count_rows(self, rows: np.ndarray) -> np.ndarray:
+        """For each of the part's words, how many of `rows` (distinct local
+        ordinals) contain it, gathering at most _CHUNK_ENTRIES at a time."""
+        counts = np.zeros(len(self.words), dtype=np.int64)
+        if len(rows) == self.row_count:  # every row (they are distinct): no gather
+            for start in range(0, len(self.term_ids), _CHUNK_ENTRIES):
+                counts += np.bincount(self.term_ids[start : start + _CHUNK_ENTRIES], minlength=len(self.words))
+            return counts
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        ends = np.cumsum(lengths)
+        cuts = np.searchsorted(ends, np.arange(_CHUNK_ENTRIES, int(ends[-1]) if len(ends) else 0, _CHUNK_ENTRIES))
+        for first, last in zip([0, *cuts.tolist()], [*cuts.tolist(), len(rows)], strict=True):
+            piece_starts, piece_lengths = starts[first:last], lengths[first:last]
+            total = int(piece_lengths.sum())
+            if total == 0:
+                continue
+            # The positions of every selected row's entries, without a Python
+            # loop: each row's start, shifted by where it begins in the output.
+            shift = np.repeat(piece_starts - (np.cumsum(piece_lengths) - piece_lengths), piece_lengths)
+            counts += np.bincount(self.term_ids[np.arange(total, dtype=np.int64) + shift], minlength=len(self.words))
+        return counts
 
 
 @dataclass
 class WordPresence:
-    """Report x content word incidence of one generation. Immutable once
-    built, but for `_collections`, a cache of collection counts under a lock."""
+    """Report x content word incidence of one generation, over its segments'
+    matrices. Immutable once built, but for `_collections`, a cache of
+    collection counts under a lock."""
 
     generation: str
-    vocabulary: tuple[str, ...]  # word id -> word
-    indptr: np.ndarray  # int64, report_count + 1: row r is term_ids[indptr[r]:indptr[r+1]]
-    term_ids: np.ndarray  # int32
+    vocabulary: tuple[str, ...]  # word id -> word, sorted
+    parts: list[PresencePart]
+    report_part: np.ndarray  # global report ordinal -> its part
+    report_row: np.ndarray  # global report ordinal -> its row in that part
     _collections: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def report_count(self) -> int:
-        return len(self.indptr) - 1
+        return len(self.report_part)
 
     def counts(self, ordinals: np.ndarray) -> np.ndarray:
         """For each word, how many of the reports `ordinals` (distinct) contain it."""
         ordinals = np.asarray(ordinals, dtype=np.int64)
-        starts = self.indptr[ordinals]
-        lengths = self.indptr[ordinals + 1] - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(len(self.vocabulary), dtype=np.int64)
-        # The positions of every selected row's entries, without a Python loop:
-        # each row's start, shifted by where the row begins in the output.
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        positions = np.arange(total, dtype=np.int64) + shift
-        return np.bincount(self.term_ids[positions], minlength=len(self.vocabulary))
+        out = np.zeros(len(self.vocabulary), dtype=np.int64)
+        rows = self.report_row[ordinals]
+        which = self.report_part[ordinals] if len(self.parts) > 1 else None
+        for i, part in enumerate(self.parts):
+            mine = rows if which is None else rows[which == i]
+            if len(mine):
+                out[part.table] += part.count_rows(mine)  # a part's words map to distinct ids
+        return out
+
+    def words_of(self, ordinal: int) -> list[str]:
+        """The content words of one report, sorted."""
+        part = self.parts[int(self.report_part[ordinal])]
+        row = int(self.report_row[ordinal])
+        return [part.words[i] for i in part.term_ids[part.indptr[row] : part.indptr[row + 1]].tolist()]
 
     def collection_counts(self, name: str, ordinals_of: Callable[[], np.ndarray]) -> tuple[np.ndarray, int]:
         """(counts, size) of a named background set, computed once by
@@ -103,7 +155,7 @@ _cache_lock = threading.Lock()
 
 
 def word_presence(index: OpenIndex) -> WordPresence:
-    """The generation's matrix, built on first use (thread-safe)."""
+    """The generation's matrices, opened on first use (thread-safe)."""
     key = str(index.folder)
     with _cache_lock:
         found = _cache.get(key)
@@ -130,104 +182,91 @@ def content_rule_identity() -> str:
     return f"{RULE_VERSION}/stop-{digest}"
 
 
-def write_word_presence(index: OpenIndex) -> Path:
-    """Save the index's matrix into its commit folder (written to a
-    temporary file, then renamed). Builds do not call it: each segment has
-    its own matrix (write_segment_presence), combined when first asked for."""
-    return _save(read_word_presence(index), index.folder / PRESENCE_FILE)
-
-
-def _save(presence: WordPresence, target: Path) -> Path:
-    partial = target.with_name(f".{PRESENCE_FILE}.{os.getpid()}.tmp")
-    with open(partial, "wb") as out:
-        np.savez(
-            out,
-            identity=np.array(content_rule_identity()),
-            vocabulary=np.array(presence.vocabulary, dtype=str),
-            indptr=presence.indptr,
-            term_ids=presence.term_ids,
-        )
-    os.replace(partial, target)
+def write_segment_presence(folder: Path, report_ids: list[str]) -> Path:
+    """A segment's matrix (local ordinals, words sorted) into its folder,
+    read from its Whoosh index."""
+    ordinal = {report_id: i for i, report_id in enumerate(report_ids)}
+    part = _read_words(folder / "whoosh", ordinal, len(report_ids), folder.name)
+    np.save(folder / f"{_GROUP}.indptr.npy", part.indptr, allow_pickle=False)
+    np.save(folder / f"{_GROUP}.term_ids.npy", part.term_ids, allow_pickle=False)
+    target = folder / PRESENCE_FILE
+    target.write_text(
+        json.dumps({"identity": content_rule_identity(), "words": list(part.words)}, ensure_ascii=False), "utf-8"
+    )
     return target
 
 
-def _load(path: Path, report_count: int, generation: str) -> WordPresence | None:
+def load_word_presence(index: OpenIndex) -> WordPresence | None:
+    """The segments' saved matrices; None when one has none, or one made
+    with another content-word rule."""
+    parts = []
+    for part in index.segments.parts:
+        found = _load_segment(part.segment.folder, part.segment.report_count)
+        if found is None:
+            return None
+        parts.append(found)
+    return _assemble(parts, index)
+
+
+def read_word_presence(index: OpenIndex) -> WordPresence:
+    """The segments' Whoosh word indexes read into matrices (in memory)."""
+    parts = []
+    for part in index.segments.parts:
+        seg = part.segment
+        ordinal = {str(r): i for i, r in enumerate(seg.report_id.tolist())}
+        parts.append(_read_words(seg.folder / "whoosh", ordinal, seg.report_count, seg.name))
+    return _assemble(parts, index)
+
+
+def _load_segment(folder: Path, report_count: int) -> PresencePart | None:
+    """A segment's saved matrix, mapped (or, from an older segment, loaded);
+    None when it has none or it was made with another content-word rule."""
+    try:
+        saved = json.loads((folder / PRESENCE_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        return _load_legacy(folder / _LEGACY_FILE, report_count)
+    if saved.get("identity") != content_rule_identity():
+        log.info("ignoring %s: made with another content-word rule", folder / PRESENCE_FILE)
+        return None
+    part = PresencePart(
+        words=tuple(saved["words"]),
+        indptr=np.load(folder / f"{_GROUP}.indptr.npy", mmap_mode="r", allow_pickle=False),
+        term_ids=np.load(folder / f"{_GROUP}.term_ids.npy", mmap_mode="r", allow_pickle=False),
+    )
+    return part if part.row_count == report_count else None
+
+
+def _load_legacy(path: Path, report_count: int) -> PresencePart | None:
     try:
         with np.load(path) as saved:
             if str(saved["identity"]) != content_rule_identity() or len(saved["indptr"]) != report_count + 1:
                 log.info("ignoring %s: made with another content-word rule or index", path)
                 return None
-            return WordPresence(
-                generation=generation,
-                vocabulary=tuple(saved["vocabulary"].tolist()),
-                indptr=saved["indptr"],
-                term_ids=saved["term_ids"],
-            )
+            return PresencePart(tuple(saved["vocabulary"].tolist()), saved["indptr"], saved["term_ids"])
     except FileNotFoundError:
         return None
 
 
-def write_segment_presence(folder: Path, report_ids: list[str]) -> Path:
-    """A segment's matrix (local ordinals, vocabulary sorted) into its folder."""
-    ordinal = {report_id: i for i, report_id in enumerate(report_ids)}
-    presence = _read_words(folder / "whoosh", ordinal, len(report_ids), folder.name)
-    return _save(presence, folder / PRESENCE_FILE)
-
-
-def load_word_presence(index: OpenIndex) -> WordPresence | None:
-    """The matrix saved in the commit, else the segments' matrices combined;
-    None when one is missing or was made with another content-word rule."""
-    saved = _load(index.folder / PRESENCE_FILE, index.report_count, index.generation)
-    if saved is not None or (index.folder / PRESENCE_FILE).exists():
-        return saved
-    parts = []
-    for part in index.segments.parts:
-        found = _load(part.segment.folder / PRESENCE_FILE, part.segment.report_count, part.segment.name)
-        if found is None:
-            return None
-        parts.append((found, part.report_global))
-    return _combine(parts, index.report_count, index.generation)
-
-
-def read_word_presence(index: OpenIndex) -> WordPresence:
-    """Read the segments' Whoosh word indexes into one WordPresence."""
-    parts = []
-    for part in index.segments.parts:
-        seg = part.segment
-        ordinal = {str(r): i for i, r in enumerate(seg.report_id.tolist())}
-        parts.append((_read_words(seg.folder / "whoosh", ordinal, seg.report_count, seg.name), part.report_global))
-    return _combine(parts, index.report_count, index.generation)
-
-
-def _combine(parts: list[tuple[WordPresence, np.ndarray]], report_count: int, generation: str) -> WordPresence:
-    """One matrix over global ordinals from per-segment matrices (local
-    ordinals; -1 in the map: deleted). Vocabularies are sorted, so mapping
-    word ids to the union's keeps every row sorted: a gather, no sort."""
-    vocabulary = sorted({w for presence, _ in parts for w in presence.vocabulary})
+def _assemble(parts: list[PresencePart], index: OpenIndex) -> WordPresence:
+    """One WordPresence over the segments' parts (in the order of
+    index.segments.parts): the union of their words, sorted, and each part's
+    words mapped into it. Deleted reports have no global ordinal, so no
+    count reads their rows."""
+    vocabulary = sorted(set().union(*(part.words for part in parts)))
     word_id = {w: i for i, w in enumerate(vocabulary)}
-    lengths = np.zeros(report_count, dtype=np.int64)
-    pieces: list[tuple[np.ndarray, np.ndarray, WordPresence, np.ndarray]] = []
-    for presence, report_global in parts:
-        table = np.array([word_id[w] for w in presence.vocabulary], dtype=np.int32)
-        local = np.flatnonzero(report_global >= 0)
-        lengths[report_global[local]] = presence.indptr[local + 1] - presence.indptr[local]
-        pieces.append((local, report_global[local], presence, table))
-    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    term_ids = np.zeros(int(indptr[-1]), dtype=np.int32)
-    for local, globals_, presence, table in pieces:
-        starts = presence.indptr[local]
-        counts = presence.indptr[local + 1] - starts
-        total = int(counts.sum())
-        if total == 0:
-            continue
-        source = np.arange(total, dtype=np.int64) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        target = np.arange(total, dtype=np.int64) + np.repeat(indptr[globals_] - (np.cumsum(counts) - counts), counts)
-        term_ids[target] = table[presence.term_ids[source]]
-    return WordPresence(generation=generation, vocabulary=tuple(vocabulary), indptr=indptr, term_ids=term_ids)
+    for part in parts:
+        part.table = np.array([word_id[w] for w in part.words], dtype=np.int64)
+    return WordPresence(
+        generation=index.generation,
+        vocabulary=tuple(vocabulary),
+        parts=parts,
+        report_part=index.segments.report_segment,
+        report_row=index.segments.report_local,
+    )
 
 
-def _read_words(folder: Path, ordinal_of: dict[str, int], report_count: int, name: str) -> WordPresence:
-    """Read one Whoosh word index into a WordPresence (vocabulary sorted).
+def _read_words(folder: Path, ordinal_of: dict[str, int], report_count: int, name: str) -> PresencePart:
+    """Read one Whoosh word index into a PresencePart (words sorted).
 
     A reader function words_index.py does not have: it walks every term of
     the title and content fields (content words only) and every document of
@@ -281,7 +320,7 @@ def _read_words(folder: Path, ordinal_of: dict[str, int], report_count: int, nam
         len(term_ids),
         time.perf_counter() - started,
     )
-    return WordPresence(generation=name, vocabulary=tuple(words_sorted), indptr=indptr, term_ids=term_ids)
+    return PresencePart(words=tuple(words_sorted), indptr=indptr, term_ids=term_ids)
 
 
 def _posting_documents(leaf: IndexReader, fieldname: str, raw: bytes) -> np.ndarray:

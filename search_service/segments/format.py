@@ -22,7 +22,9 @@ An index folder holds immutable segments and commit points:
         texts.*               section texts for display and snippets, each
                               a zstd frame with the segment's dictionary (frames.py)
         whoosh/               the jieba-word index of its sections
-        word_presence.npz     report x content-word matrix (analysis/)
+        presence.*            report x content-word matrix, memory-mapped
+                              (analysis/word_presence.py; word_presence.npz,
+                              loaded whole, in segments written before)
       gen-20261125T184502…/   one commit point
         commit.json           the segments it is made of, in order, and per
                               segment the file of its deleted reports

@@ -3,6 +3,8 @@ words are known, and against a brute-force count over the reports' text."""
 
 from __future__ import annotations
 
+import importlib
+from collections import Counter
 from fractions import Fraction
 
 import numpy as np
@@ -14,7 +16,6 @@ from search_service.analysis import (
     read_word_presence,
     significant_terms,
     word_presence,
-    write_word_presence,
 )
 from search_service.analysis.content_words import is_content_word
 from search_service.indexing import BuildOptions, update_index
@@ -135,11 +136,33 @@ def test_an_updated_index_and_its_saved_matrix_agree_with_brute_force(tmp_path):
     assert [(t.term, t.in_set, t.in_collection) for t in result.terms] == expected
 
     read = read_word_presence(index)
-    write_word_presence(index)
     loaded = load_word_presence(index)
+    assert len(loaded.parts) == 2  # the build's segment and the update's
+    assert all(isinstance(part.term_ids, np.memmap) for part in loaded.parts)  # mapped, not copied
     assert loaded.vocabulary == read.vocabulary
-    assert np.array_equal(loaded.indptr, read.indptr) and np.array_equal(loaded.term_ids, read.term_ids)
-    with np.load(index.folder / PRESENCE_FILE) as saved:
-        arrays = dict(saved)
-    np.savez(index.folder / PRESENCE_FILE, **{**arrays, "identity": np.array("content-0/other")})
+    assert [loaded.words_of(o) for o in range(index.report_count)] == [
+        read.words_of(o) for o in range(index.report_count)
+    ]
+    everyone = np.arange(index.report_count)
+    assert np.array_equal(loaded.counts(everyone), read.counts(everyone))
+    saved = index.segments.parts[0].segment.folder / PRESENCE_FILE
+    saved.write_text(saved.read_text("utf-8").replace('"identity": "', '"identity": "other/'), "utf-8")
     assert load_word_presence(index) is None
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 22])
+def test_counts_gathered_a_few_entries_at_a_time_equal_a_plain_count(index, monkeypatch, chunk):
+    """A count reads at most _CHUNK_ENTRIES entries of a matrix at once (a
+    whole collection's background set would otherwise gather every entry
+    of a million reports); whatever the chunk, the counts are the words'
+    report counts."""
+    word_presence_module = importlib.import_module("search_service.analysis.word_presence")
+    monkeypatch.setattr(word_presence_module, "_CHUNK_ENTRIES", chunk)
+    presence = word_presence(index)
+    rng = np.random.default_rng(5)
+    sets = [np.arange(index.report_count), np.array([], dtype=np.int64)]
+    sets += [np.sort(rng.choice(index.report_count, size, replace=False)) for size in (1, 2, 5, index.report_count - 1)]
+    for ordinals in sets:
+        plain = Counter(word for o in ordinals.tolist() for word in presence.words_of(o))
+        counts = presence.counts(ordinals)
+        assert {presence.vocabulary[w]: int(c) for w, c in enumerate(counts.tolist()) if c} == dict(plain)
