@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -117,7 +117,10 @@ class TermGroupedPool:
     """
 
     def __init__(self) -> None:
-        self._terms: dict[tuple[str, bytes], tuple[array[int], array[float], list[bytes]]] = {}
+        self._terms: dict[tuple[str, bytes], _Postings] = {}
+        # Postings of counted fields (add_counts), by field and word: encoded
+        # once per distinct word when the postings are read out.
+        self._counted: dict[str, dict[str, _Postings]] = {}
         self.fieldnames: set[str] = set()
 
     def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
@@ -130,10 +133,40 @@ class TermGroupedPool:
         group[1].append(weight)
         group[2].append(value)
 
+    def add_counts(self, fieldname: str, docnum: int, counts: WordCounts, boost: float) -> int:
+        """The postings of one document's counted field (CountedText.index's
+        items, weighted as add_document weighs them) in one call rather than
+        one per posting; returns the field's length."""
+        terms = self._counted.get(fieldname)
+        if terms is None:
+            terms = self._counted[fieldname] = {}
+        for word, freq in counts.items():
+            group = terms.get(word)
+            if group is None:
+                group = terms[word] = (array("I"), array("d"), [])
+                self.fieldnames.add(fieldname)
+            group[0].append(docnum)
+            group[1].append(freq * boost)
+            group[2].append(_PACKED_FREQUENCIES[freq] if freq < 256 else pack_uint(freq))
+        return sum(counts.values())
+
+    def _all_terms(self) -> dict[tuple[str, bytes], _Postings]:
+        terms = dict(self._terms)
+        for fieldname, counted in self._counted.items():
+            for word, group in counted.items():
+                key = (fieldname, word.encode("utf-8"))
+                found = terms.get(key)
+                if found is None:
+                    terms[key] = group
+                else:  # also added through add(): one list, put in order below
+                    terms[key] = (found[0] + group[0], found[1] + group[1], found[2] + group[2])
+        return terms
+
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        for key in sorted(self._terms):
+        terms = self._all_terms()
+        for key in sorted(terms):
             fieldname, btext = key
-            docnums, weights, values = self._terms[key]
+            docnums, weights, values = terms[key]
             order: Iterable[int] = range(len(docnums))
             if any(docnums[i] >= docnums[i + 1] for i in range(len(docnums) - 1)):
                 order = sorted(order, key=docnums.__getitem__)
@@ -145,13 +178,93 @@ class TermGroupedPool:
 
     def cleanup(self) -> None:
         self._terms.clear()
+        self._counted.clear()
+
+
+# One term's postings in a pool: document numbers, weights, values.
+_Postings = tuple["array[int]", "array[float]", list[bytes]]
+
+
+def add_document(writer: SegmentWriter, fields: dict[str, Any]) -> None:
+    """Whoosh's SegmentWriter.add_document (whoosh 2.7 as pinned) for a
+    schema of plain fields, where a CountedText field given WordCounts hands
+    all its postings to the pool at once (TermGroupedPool.add_counts): one
+    call per word through Field.index and the pool was a third of the build's
+    main process. The index written is the same (a test compares every
+    posting and field length); any other schema goes through Whoosh."""
+    schema = writer.schema
+    if not isinstance(writer.pool, TermGroupedPool) or not _plain(schema):
+        writer.add_document(**fields)
+        return
+    writer._check_state()
+    perdocwriter = writer.perdocwriter
+    docnum = writer.docnum
+    pool = writer.pool
+    docboost = writer._doc_boost(fields)
+    fieldnames = sorted(name for name in fields if not name.startswith("_"))
+    writer._check_fields(schema, fieldnames)
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                fieldboost = writer._field_boost(fields, fieldname, docboost)
+                if isinstance(value, WordCounts) and isinstance(field, CountedText) and fieldboost == 1.0:
+                    counted = pool.add_counts(fieldname, docnum, value, field.format.field_boost)
+                    length = counted if field.scorable else 0
+                else:
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if field.scorable:
+                            length += freq
+                        pool.add((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+            perdocwriter.add_field(fieldname, field, None, length)
+    except ValueError:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+
+
+def _plain(schema: Schema) -> bool:
+    """No stored value, vector, column or separate spelling field: the
+    branches of add_document that add_document above leaves out."""
+    return all(
+        not (field.stored or field.vector or field.column_type or field.separate_spelling())
+        for _, field in schema.items()
+    )
 
 
 def writer(ix: whoosh_index.Index) -> SegmentWriter:
-    """A writer of ix that pools postings with TermGroupedPool."""
+    """A writer of ix that pools postings with TermGroupedPool and gives its
+    commit each document's field lengths from memory."""
     w = ix.writer()
     w.pool = TermGroupedPool()
+    per_document_reader = w.per_document_reader
+    w.per_document_reader = lambda: _LengthsRead(per_document_reader())
     return w
+
+
+class _LengthsRead:
+    """The per-document reader a commit reads the field length of every
+    posting's document from (FieldWriter.add_postings), with each field's
+    lengths read once into a list: read from the file once per posting, as
+    Whoosh does, they were a third of the commit. Everything else is the
+    reader's own."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+
+    def doc_field_length_reader(self, fieldname: str) -> Callable[[int], int]:
+        length_of = self._reader.doc_field_length_reader(fieldname)
+        return [length_of(docnum) for docnum in range(self._reader.doc_count_all())].__getitem__
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
 
 
 def schema() -> Schema:
@@ -251,4 +364,4 @@ def add_report(writer: SegmentWriter, report: Report, found: ReportWords) -> Non
         }
         if position == 0 and found.title:
             fields["title"] = found.title
-        writer.add_document(**fields)
+        add_document(writer, fields)

@@ -112,6 +112,40 @@ def test_counted_fields_and_grouped_pool_write_what_whoosh_writes_from_text(tmp_
     got = {key: value for key, value in _postings(tmp_path / "ours").items() if key[0] in keep}
     assert got == expected
     assert len(expected) > 500
+    assert _lengths(tmp_path / "ours", ("title", "content")) == _lengths(tmp_path / "plain", ("title", "content"))
+
+
+def _lengths(folder: Path, fieldnames: tuple[str, ...]) -> tuple[int, list[tuple[int, ...]], list[int]]:
+    """Document count, each document's field lengths and each field's total."""
+    from whoosh.index import open_dir
+
+    with open_dir(str(folder)).reader() as reader:
+        return (
+            reader.doc_count_all(),
+            [tuple(reader.doc_field_length(d, f) for f in fieldnames) for d in range(reader.doc_count_all())],
+            [reader.field_length(f) for f in fieldnames],
+        )
+
+
+def test_fast_add_document_writes_what_whoosh_add_document_writes(tmp_path, monkeypatch):
+    """words_index.add_document hands a counted field's postings to the pool
+    at once; Whoosh's own add_document, given the same fields, must write
+    the same index: every posting of every field, and every length."""
+    from search_service.config import PROJECT_ROOT
+
+    source = PROJECT_ROOT / "tests" / "fixtures" / "real_shapes"
+    files = [p for p in sorted(source.iterdir()) if p.suffix in (".txt", ".html", ".htm", ".docx", ".pdf")][:40]
+    reports = [_with_preamble(parse_file(path, source)) for path in files]
+    fieldnames = tuple(words_index.schema().names())
+    for name, add in (("fast", words_index.add_document), ("whoosh", lambda w, fields: w.add_document(**fields))):
+        monkeypatch.setattr(words_index, "add_document", add)
+        writer = words_index.writer(words_index.create(tmp_path / name))
+        for report in reports:
+            words_index.add_report(writer, report, words_index.report_words(report))
+        writer.commit()
+    assert _postings(tmp_path / "fast") == _postings(tmp_path / "whoosh")
+    assert _lengths(tmp_path / "fast", fieldnames) == _lengths(tmp_path / "whoosh", fieldnames)
+    assert len(_postings(tmp_path / "fast")) > 1000
 
 
 def test_grouped_pool_orders_postings_added_out_of_order():
@@ -245,3 +279,42 @@ def test_sample_index_still_loads(sample_index):
     generation = current_generation(sample_index)
     assert generation is not None
     assert len(load_reports(generation)) == 5
+
+
+def _block_stats(folder: Path) -> dict[tuple[str, bytes], list[tuple[float, float, float]]]:
+    """Per term and posting, its block's shortest and longest document and
+    highest weight: what a commit writes from the field lengths it reads."""
+    from whoosh.index import open_dir
+
+    out = {}
+    with open_dir(str(folder)).reader() as reader:
+        for fieldname, btext in reader.all_terms():
+            matcher = reader.postings(fieldname, btext)
+            blocks = []
+            while matcher.is_active():
+                blocks.append((matcher.block_min_length(), matcher.block_max_length(), matcher.block_max_weight()))
+                matcher.next()
+            out[(fieldname, btext)] = blocks
+    return out
+
+
+def test_field_lengths_read_once_per_commit_write_the_same_index(tmp_path):
+    """words_index.writer gives its commit the documents' field lengths from
+    a list read once per field; Whoosh reads them from the file for each
+    posting. The postings and their blocks' length statistics must agree."""
+    from search_service.config import PROJECT_ROOT
+
+    source = PROJECT_ROOT / "tests" / "fixtures" / "unseen"
+    files = [p for p in sorted(source.iterdir()) if p.suffix in (".txt", ".html", ".htm", ".docx", ".pdf")][:40]
+    reports = [_with_preamble(parse_file(path, source)) for path in files]
+    ours = words_index.writer(words_index.create(tmp_path / "ours"))
+    plain = words_index.create(tmp_path / "plain").writer()
+    plain.pool = words_index.TermGroupedPool()
+    for writer in (ours, plain):
+        for report in reports:
+            words_index.add_report(writer, report, words_index.report_words(report))
+        writer.commit()
+    stats = _block_stats(tmp_path / "ours")
+    assert stats == _block_stats(tmp_path / "plain")
+    assert _postings(tmp_path / "ours") == _postings(tmp_path / "plain")
+    assert len({lengths for blocks in stats.values() for lengths in blocks}) > 50

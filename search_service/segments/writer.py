@@ -77,6 +77,7 @@ class SegmentWriter:
 
     def __init__(self, index_dir: Path) -> None:
         from search_service import words_index
+        from search_service.analysis.word_presence import PresenceCollector  # analysis reads search, which reads this
 
         self.index_dir = index_dir
         self.name = new_name(SEGMENT_PREFIX)
@@ -84,6 +85,7 @@ class SegmentWriter:
         self.building.mkdir()
         self._words = words_index.writer(words_index.create(self.building / "whoosh"))
         self._add_words = words_index.add_report
+        self._presence = PresenceCollector()
         self._reports: list[Report] = []
         self._normalised: dict[str, Normalised] = {}
 
@@ -96,13 +98,13 @@ class SegmentWriter:
             words = words or report_words(report, units)
             normalised = normalised or Normalised.from_units(report, units)
         self._add_words(self._words, report, words)
+        # The fields add_report gives Whoosh: none for a report without sections.
+        self._presence.add(report.report_id, [words.title, *words.sections] if report.sections else [])
         self._normalised[report.report_id] = normalised
         self._reports.append(report)
 
     def finish(self) -> SegmentEntry:
         """Write every file, fsync and rename the segment into place."""
-        from search_service.analysis.word_presence import write_segment_presence
-
         reports = sorted(self._reports, key=lambda r: r.source)
         # The word index's commit (Python, mostly sorting postings) runs in a
         # thread beside the exact index (numpy, which releases the GIL).
@@ -112,7 +114,7 @@ class SegmentWriter:
         finally:
             committing.join()
         committing.raise_error()
-        write_segment_presence(self.building, [r.report_id for r in reports])
+        self._presence.write(self.building, [r.report_id for r in reports])
         fsync_tree(self.building)
         os.rename(self.building, self.index_dir / self.name)
         store.fsync_dir(self.index_dir)

@@ -166,3 +166,25 @@ def test_counts_gathered_a_few_entries_at_a_time_equal_a_plain_count(index, monk
         plain = Counter(word for o in ordinals.tolist() for word in presence.words_of(o))
         counts = presence.counts(ordinals)
         assert {presence.vocabulary[w]: int(c) for w, c in enumerate(counts.tolist()) if c} == dict(plain)
+
+
+@pytest.mark.parametrize("fixtures", ["unseen", "real_shapes"])
+def test_the_matrix_gathered_while_building_is_the_one_read_back_from_whoosh(tmp_path, fixtures):
+    """A build gathers each segment's matrix from the words it gives the
+    word index (PresenceCollector), instead of reading the index back: on
+    reports in real shapes (Word, PDF, pages, no sections found…) both
+    must give every report the same words."""
+    from search_service.config import PROJECT_ROOT
+    from search_service.indexing import build_index
+
+    build_index(PROJECT_ROOT / "tests" / "fixtures" / fixtures, tmp_path / "ix", BuildOptions(jobs=1))
+    index = open_index(tmp_path / "ix")
+    try:
+        gathered, read = load_word_presence(index), read_word_presence(index)
+        assert gathered is not None and gathered.vocabulary == read.vocabulary
+        assert [gathered.words_of(o) for o in range(index.report_count)] == [
+            read.words_of(o) for o in range(index.report_count)
+        ]
+        assert sum(len(gathered.words_of(o)) for o in range(index.report_count)) > 1000
+    finally:
+        index.close()
