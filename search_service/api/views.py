@@ -120,7 +120,7 @@ def reports() -> Response:
     index = current_index()
     matches = find(index, list_request)
     start = (list_request.page - 1) * list_request.per_page
-    rows = [index.fields_of(int(o)) for o in matches.ordered[start : start + list_request.per_page]]
+    rows = [index.fields_of(int(o)) for o in matches.window(start, start + list_request.per_page)[0]]
     body = {"request": list_request, "total": matches.total, "results": rows, "facets": matches.facets}
     return jsonify(ReportListSchema().dump(body))
 

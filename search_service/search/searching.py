@@ -8,7 +8,7 @@ entries of one page (`hits_for`, `run_search`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -171,16 +171,88 @@ def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray, views
     return score
 
 
-@dataclass
 class Matches:
-    """A request's whole result set, before paging."""
+    """A request's whole result set, before paging. The whole order is made
+    when `ordered` or `scores` is read (exports, listings, analyses); a page
+    (`window`) orders only what comes before its end, unless that is a good
+    part of the set: sorting every one of a common term's matches was 11 ms
+    at 100,000 reports, 140 ms at 1,000,000."""
 
-    parsed: ParsedQuery
-    ordered: np.ndarray  # report ordinals, in the requested order
-    scores: np.ndarray  # relevance of each, same order
-    total: SearchTotal
-    facets: dict[str, FacetValues]
-    section_kind: int | None  # the chosen section's code: only such sections are shown under a result
+    def __init__(
+        self,
+        parsed: ParsedQuery,
+        candidates: np.ndarray,
+        scores: np.ndarray,
+        keys: tuple[np.ndarray, ...],
+        total: SearchTotal,
+        facets: dict[str, FacetValues],
+        section_kind: int | None,
+    ) -> None:
+        self.parsed = parsed
+        self.total = total
+        self.facets = facets
+        self.section_kind = section_kind  # the chosen section's code: only such sections are shown under a result
+        self._candidates = candidates  # report ordinals, sorted
+        self._scores = scores  # relevance of each
+        self._keys = keys  # np.lexsort's keys of the requested order, the first key last
+
+    @cached_property
+    def _order(self) -> np.ndarray:
+        return _sorted_by(self._keys)
+
+    @cached_property
+    def ordered(self) -> np.ndarray:
+        """Report ordinals, in the requested order."""
+        return self._candidates[self._order]
+
+    @cached_property
+    def scores(self) -> np.ndarray:
+        """The relevance of each of `ordered`."""
+        return self._scores[self._order]
+
+    def shown_as(self, ordinals: list[int]) -> Matches:
+        """These matches alone (some of `ordered`), in the order given (a
+        feed shows the newest first), with their scores."""
+        position = {int(o): i for i, o in enumerate(self.ordered.tolist())}
+        scores = np.array([self.scores[position[o]] for o in ordinals], dtype=np.float64)
+        keys = (np.arange(len(ordinals)),)
+        picked = Matches(
+            self.parsed, np.array(ordinals, dtype=np.int64), scores, keys, self.total, {}, self.section_kind
+        )
+        picked.facets = self.facets
+        return picked
+
+    def window(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """ordered[start:stop] and their scores."""
+        whole = "_order" in self.__dict__  # already ordered
+        chosen = self._order[start:stop] if whole else _first(self._keys, stop)[start:stop]
+        return self._candidates[chosen], self._scores[chosen]
+
+
+def _sorted_by(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The stable order of lexsort keys (the last is the first key)."""
+    return np.argsort(keys[0], kind="stable") if len(keys) == 1 else np.lexsort(keys)
+
+
+# A page orders only the matches whose first key is at most its last one's,
+# unless they are more than this many times the page's end (ties, small sets).
+_FIRST_SHARE = 8
+
+
+def _first(keys: tuple[np.ndarray, ...], count: int) -> np.ndarray:
+    """_sorted_by(keys)[:count]: the matches whose first key is at most the
+    count-th smallest, in their stable order (they are taken in index order,
+    so ties keep the order a full sort gives them)."""
+    first = keys[-1]
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if count * _FIRST_SHARE >= len(first):
+        return _sorted_by(keys)[:count]
+    bound = np.partition(first, count - 1)[count - 1]
+    subset = np.flatnonzero(first <= bound)
+    if len(subset) > count * _FIRST_SHARE:
+        return _sorted_by(keys)[:count]
+    return subset[_sorted_by(tuple(key[subset] for key in keys))][:count]
 
 
 def find(
@@ -222,18 +294,18 @@ def find(
     candidates = np.flatnonzero(final)
     scores = _scores(index, parsed, candidates, views)
     if request.sort == "relevance":
-        order = np.argsort(-scores, kind="stable")
+        keys: tuple[np.ndarray, ...] = (-scores,)
     else:
         sign = 1 if request.sort == "year" else -1
-        order = np.lexsort((-scores, sign * index.reports.year[candidates]))
+        keys = (-scores, sign * index.reports.year[candidates])
     unit_in_final = unit_scope & final[index.units.report]
     total = SearchTotal(reports=int(final.sum()), sections=int(unit_in_final.sum()))
-    return Matches(parsed, candidates[order], scores[order], total, facets, kind_code)
+    return Matches(parsed, candidates, scores, keys, total, facets, kind_code)
 
 
 def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_limit: int = 3) -> list[ReportHit]:
     """The result entries of matches.ordered[start:stop]."""
-    shown = matches.ordered[start:stop]
+    shown, shown_scores = matches.window(start, stop)
     page = np.unique(shown).astype(np.int64)
     # Each term's counts and sections for the whole page at once.
     mentions: dict[int, dict[str, int]] = {int(o): {} for o in page.tolist()}
@@ -254,7 +326,7 @@ def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_
         positions[report].append(unit - int(first[report]))
     return [
         _hit(index, matches.parsed, int(o), float(s), mentions[int(o)], positions[int(o)], snippet_limit)
-        for o, s in zip(shown, matches.scores[start:stop], strict=True)
+        for o, s in zip(shown, shown_scores, strict=True)
     ]
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import replace
 from urllib.parse import urlencode
 
 import numpy as np
@@ -74,12 +73,7 @@ def search_feed() -> Response:
     index = current_index()
     matches = find(index, search_request, query_limits(), with_facets=False)
     chosen = newest(index, matches.ordered, FEED_SIZE)
-    position = {int(o): i for i, o in enumerate(matches.ordered.tolist())}
-    picked = replace(
-        matches,
-        ordered=np.array(chosen, dtype=np.int64),
-        scores=np.array([matches.scores[position[o]] for o in chosen], dtype=np.float64),
-    )
+    picked = matches.shown_as(chosen)
     root = request.url_root.rstrip("/")
     entries = [
         entry_from_hit(hit, index.first_seen(o), root)
