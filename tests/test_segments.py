@@ -143,6 +143,24 @@ def test_tiered_policy_merges_only_crowded_tiers():
     assert tiered_merge_policy([emptied, *small[:3]]) == [["seg-emptied"]]
 
 
+def test_tiered_policy_leaves_full_segments_alone_and_stops_short_of_full():
+    """A build of 1,000,000 reports writes 20 segments of 50,000: the update
+    after it must not merge them (it rewrote the whole index), and a merge
+    of small segments must not make one past the full size."""
+    from search_service.segments.format import SegmentEntry
+
+    built = [SegmentEntry(f"seg-b{i:02}", 50_000) for i in range(20)]
+    update = SegmentEntry("seg-u", 10_000)
+    assert tiered_merge_policy([*built, update]) == []
+    near_full = [SegmentEntry(f"seg-n{i}", 20_000) for i in range(9)]
+    assert tiered_merge_policy(near_full, full=25_000) == []  # no two fit under full
+    many = [SegmentEntry(f"seg-m{i:02}", 3_000 + i) for i in range(12)]
+    (group,) = tiered_merge_policy(many, full=25_000)
+    assert group == [f"seg-m{i:02}" for i in range(8)]  # the smallest, 24,028 reports < 25,000
+    half_deleted = SegmentEntry("seg-d", 50_000, np.arange(30_000, dtype=np.int32))
+    assert tiered_merge_policy([*built, half_deleted]) == [["seg-d"]]  # rewritten without its deleted
+
+
 def test_merge_killed_at_random_points_leaves_the_old_commit_serving(tmp_path):
     source = make_corpus(tmp_path / "src", 10)
     index_dir = tmp_path / "ix"

@@ -27,6 +27,7 @@ from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, Report
 from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays
 from search_service.segments.format import (
     COMMIT_FILE,
+    DEFAULT_SEGMENT_REPORTS,
     FORMAT_VERSION,
     REPORTS,
     SEGMENT_META,
@@ -292,16 +293,25 @@ def is_commit_folder(folder: Path) -> bool:
 
 # A tier holds segments whose live report counts have the same order of
 # magnitude (base MERGE_FACTOR); more than MERGE_WIDTH segments in one tier
-# are merged into one, which then sits in the tier above.
+# are merged into one, which then sits in the tier above. A segment of half
+# a build's segment size or more is full: it is never merged with others
+# (as Lucene's tiered policy has a largest merged segment), only rewritten
+# when more than half of it is deleted, and a merge stops short of that
+# size. A build of 1,000,000 reports writes 20 segments of 50,000: merging
+# them into one at the next update rewrote the whole index.
 MERGE_FACTOR = 10
 MERGE_WIDTH = 8
 
 
 def tiered_merge_policy(
-    segments: Sequence[SegmentEntry], width: int = MERGE_WIDTH, factor: int = MERGE_FACTOR
+    segments: Sequence[SegmentEntry],
+    width: int = MERGE_WIDTH,
+    factor: int = MERGE_FACTOR,
+    full: int = DEFAULT_SEGMENT_REPORTS // 2,
 ) -> list[list[str]]:
-    """The groups of segments to merge (by name): every tier with more than
-    `width` segments; in the other tiers, the segments more than half
+    """The groups of segments to merge (by name): in every tier with more
+    than `width` segments that are not full, the smallest of them up to a
+    merged size under `full` (at least two); the segments more than half
     deleted (merged together, or rewritten alone without their deleted
     reports). Empty when the index is fine as it is."""
     tiers: dict[int, list[SegmentEntry]] = {}
@@ -309,12 +319,21 @@ def tiered_merge_policy(
         tiers.setdefault(int(math.log(max(seg.live, 1), factor)), []).append(seg)
     groups = []
     for members in tiers.values():
-        if len(members) > width:
-            groups.append([s.name for s in members])
+        open_ = sorted((s for s in members if s.live < full), key=lambda s: (s.live, s.name))
+        merged: list[SegmentEntry] = []
+        if len(open_) > width:
+            for seg in open_:
+                if merged and sum(s.live for s in merged) + seg.live >= full:
+                    break
+                merged.append(seg)
+        if len(merged) < 2:
+            merged = []
         else:
-            emptied = [s.name for s in members if len(s.deleted) > s.live]
-            if emptied:
-                groups.append(emptied)  # rewritten without their deleted reports
+            groups.append([s.name for s in merged])
+        taken = {s.name for s in merged}
+        emptied = [s.name for s in members if len(s.deleted) > s.live and s.name not in taken]
+        if emptied:
+            groups.append(emptied)  # rewritten without their deleted reports
     return groups
 
 
