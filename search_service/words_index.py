@@ -193,7 +193,10 @@ def add_document(writer: SegmentWriter, fields: dict[str, Any]) -> None:
     main process. The index written is the same (a test compares every
     posting and field length); any other schema goes through Whoosh."""
     schema = writer.schema
-    if not isinstance(writer.pool, TermGroupedPool) or not _plain(schema):
+    fast = getattr(writer, "_counted_fast", None)
+    if fast is None:  # decided once per writer, not per document
+        fast = writer._counted_fast = isinstance(writer.pool, TermGroupedPool) and _plain(schema)
+    if not fast:
         writer.add_document(**fields)
         return
     writer._check_state()
