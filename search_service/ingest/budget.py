@@ -15,10 +15,16 @@ instead of stalling `index build`. Two mechanisms enforce the budget:
 The interruption is `BudgetExpired`, a BaseException like KeyboardInterrupt,
 so library code that catches Exception does not swallow it. The caller
 (`search_service.ingest.parse_file`) turns it into UnreadableFile.
+
+One library does rewrap it: an alarm that lands while ctypes converts the
+arguments of a foreign call (PDFium's, thousands per page) comes out as
+`ctypes.ArgumentError("argument 2: BudgetExpired: ...")`, with no cause
+attached. The block turns that back into BudgetExpired.
 """
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
 import time
@@ -88,6 +94,10 @@ def time_budget(seconds: float) -> Iterator[Deadline]:
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_SECONDS)
         yield deadline
+    except ctypes.ArgumentError as exc:
+        if f"{BudgetExpired.__name__}: " not in str(exc):
+            raise
+        raise BudgetExpired(deadline.reason) from exc
     finally:
         # Inactive first: an alarm arriving while the timer is being
         # cancelled must not interrupt the caller after the block. An alarm

@@ -99,3 +99,33 @@ def test_budget_of_zero_is_no_limit() -> None:
     with time_budget(0) as deadline:
         deadline.check()
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_interruption_inside_a_foreign_calls_arguments_is_still_the_budget() -> None:
+    """ctypes rewraps an exception raised while it converts a call's
+    arguments (the alarm landing inside one of PDFium's calls) as
+    ArgumentError; the budget's block must still end with BudgetExpired."""
+    import ctypes
+
+    class SlowArgument:
+        @classmethod
+        def from_param(cls, value: int) -> int:
+            time.sleep(2)  # the alarm lands here, inside the conversion
+            return value
+
+    absolute = ctypes.CDLL(None).abs
+    absolute.argtypes = [SlowArgument]
+    with pytest.raises(BudgetExpired) as caught, time_budget(0.05):
+        absolute(-1)
+    assert caught.value.reason == "took longer than 0.05 s to read (time budget)"
+    assert isinstance(caught.value.__cause__, ctypes.ArgumentError)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_foreign_calls_own_argument_error_is_not_taken_for_the_budget() -> None:
+    import ctypes
+
+    absolute = ctypes.CDLL(None).abs
+    absolute.argtypes = [ctypes.c_int]
+    with pytest.raises(ctypes.ArgumentError), time_budget(5):
+        absolute("not a number")
