@@ -751,6 +751,7 @@ def run(args: argparse.Namespace) -> dict:
         "peers_missing": missing_peers,
         "engines": {name: engine_summary(fig, mix, corpus.text_bytes, parse_s) for name, fig in figures.items()},
     }
+    checkpoint(args, summary, "queries")
     for engine in engines:
         if engine is not ours:
             engine.close()
@@ -781,11 +782,6 @@ def run_streaming(args: argparse.Namespace, source: Path, work: Path) -> dict:
     missing = len(set(scan.ids) ^ set(ours.index.report_id.tolist()))
     if missing:
         log.warning("ours indexed a different set of reports: %d ids differ", missing)
-    freeze_setup()
-    log.info("checking ours against the reference")
-    check(ours, mix, reference, figures["ours"])
-    log.info("timing ours")
-    time_queries(ours, mix, args.repeat, figures["ours"])
     summary: dict = {
         "n": args.n,
         "seed": args.seed,
@@ -801,8 +797,20 @@ def run_streaming(args: argparse.Namespace, source: Path, work: Path) -> dict:
         "mix": mix_summary(mix, reference),
         "term_shares": shares,
         "peers_missing": [],
-        "engines": {"ours": engine_summary(figures["ours"], mix, scan.text_bytes, scan.seconds)},
     }
+
+    def keep(stage: str) -> None:
+        summary["engines"] = {"ours": engine_summary(figures["ours"], mix, scan.text_bytes, scan.seconds)}
+        checkpoint(args, summary, stage)
+
+    keep("build")
+    freeze_setup()
+    log.info("checking ours against the reference")
+    check(ours, mix, reference, figures["ours"])
+    keep("check")
+    log.info("timing ours")
+    time_queries(ours, mix, args.repeat, figures["ours"])
+    keep("queries")
     return finish_with_ours(args, summary, ours, mix, source, figures["ours"].build_s)
 
 
@@ -829,9 +837,11 @@ def finish_with_ours(
         except Exception as exc:  # noqa: BLE001 - the in-process figures are kept whatever gunicorn does
             log.error("HTTP load failed, left out of the table: %s", exc)
             summary["http_error"] = str(exc)[-2000:]
+        checkpoint(args, summary, "http")
 
     log.info("analyses: significant terms and coverage")
     summary["analysis"] = time_analyses(ours.index, args.repeat, ours.clear_cache)
+    checkpoint(args, summary, "analyses")
 
     changed = change_one_percent(source)
     log.info("index update after %d changed files", changed)
@@ -848,6 +858,29 @@ def finish_with_ours(
     }
     ours.close()
     return summary
+
+
+def partial_path(args: argparse.Namespace) -> Path:
+    """Where a run keeps the figures of the phases it has finished."""
+    return args.results / f"bench-{args.n}.partial.json"
+
+
+def write_summary(path: Path, summary: dict) -> None:
+    """Write a summary whole or not at all (a run stopped mid-write keeps the
+    previous file)."""
+    scratch = path.with_name(path.name + ".tmp")
+    scratch.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")
+    os.replace(scratch, path)
+
+
+def checkpoint(args: argparse.Namespace, summary: dict, stage: str) -> None:
+    """Keep what the run has measured so far: a run of hours stopped in a
+    later phase (a full disk, a merge that runs too long, the machine taken
+    back) still leaves its build and query figures in bench-<N>.partial.json,
+    `stage` naming the last phase finished."""
+    summary["stage"] = stage
+    write_summary(partial_path(args), summary)
+    log.info("figures so far written to %s (after %s)", partial_path(args), stage)
 
 
 def analysis_lines(summary: dict) -> list[str]:
@@ -938,7 +971,6 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     out = args.results / f"bench-{args.n}.json"
-    out.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")
     table = render_table(summary)
     m = summary["machine"]
     print(
@@ -953,7 +985,9 @@ def main(argv: list[str] | None = None) -> int:
     for line in analysis_lines(summary) + reference_lines(summary):
         print(line)
     summary["table"] = table
-    out.write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str), "utf-8")
+    summary["stage"] = "complete"
+    write_summary(out, summary)
+    partial_path(args).unlink(missing_ok=True)
     print(f"written {out}")
     return 0
 

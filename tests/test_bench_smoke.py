@@ -328,3 +328,20 @@ def test_worker_memory_is_read_from_smaps_rollup() -> None:
     }
     labels = [label for label, _, _ in table_rows({"engines": {"ours": _engine_summary()}, "http": http})]
     assert "worker private MB (max, USS)" in labels and "worker private dirty MB (max)" in labels
+
+
+def test_a_run_keeps_each_finished_phase_in_a_partial_summary(tmp_path: Path) -> None:
+    """A run of hours stopped in a later phase keeps what it measured."""
+    import argparse
+    import json
+
+    from bench.run import checkpoint, partial_path
+
+    args = argparse.Namespace(results=tmp_path, n=1000)
+    summary: dict = {"n": 1000, "engines": {"ours": {"build_s": 12.5}}}
+    checkpoint(args, summary, "build")
+    summary["http"] = {"workers": 2}
+    checkpoint(args, summary, "http")
+    kept = json.loads(partial_path(args).read_text("utf-8"))
+    assert kept == {"n": 1000, "engines": {"ours": {"build_s": 12.5}}, "http": {"workers": 2}, "stage": "http"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bench-1000.partial.json"]
