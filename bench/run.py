@@ -680,6 +680,34 @@ def http_summary(http: HttpFigures) -> dict:
 # ------------------------------------------------------------------ main
 
 
+# What a streaming reference pass's answers depend on besides the corpus:
+# the parser (as the build's), normalisation, the fields and the terms.
+REFERENCE_CODE = (
+    "search_service/ingest",
+    "search_service/indexing/parsing.py",
+    "search_service/text.py",
+    "search_service/model.py",
+    "search_service/data",
+    "bench/baselines/scan.py",
+    "bench/queries.py",
+)
+
+
+def reference_key(corpus: Path) -> str:
+    """The corpus's marker (the generator's hash) and a hash of every file
+    of REFERENCE_CODE: a saved pass is reused only while both are unchanged."""
+    digest = hashlib.sha1()
+    marker = corpus / ".complete"
+    digest.update(marker.read_bytes() if marker.is_file() else b"no corpus marker")
+    root = BENCH_DIR.parent
+    for name in REFERENCE_CODE:
+        path = root / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
 def streaming(args: argparse.Namespace) -> bool:
     """Whether this run takes the memory-bounded path (see `--reference`)."""
     return args.reference == "stream" or (args.reference == "auto" and args.n > LARGE_N)
@@ -765,9 +793,17 @@ def run_streaming(args: argparse.Namespace, source: Path, work: Path) -> dict:
     the files, checked against the reference and timed; no baseline runs and
     no parsed report is held, so memory grows with N by those few bytes (and
     by what ours' build and open index hold)."""
-    log.info("reference: one streaming pass over %s", source)
-    scan = StreamingScan()
-    scan.scan(source, args.jobs)
+    saved = args.results / f"reference-n{args.n}-s{args.seed}.pkl"
+    key = reference_key(args.results / f"corpus-n{args.n}-s{args.seed}")
+    scan = StreamingScan.load(saved, key)
+    reused = scan is not None
+    if scan is not None:
+        log.info("reference: the pass saved in %s (same corpus and code; it took %.1f s)", saved, scan.seconds)
+    else:
+        log.info("reference: one streaming pass over %s", source)
+        scan = StreamingScan()
+        scan.scan(source, args.jobs)
+        scan.save(saved, key)
     log.info(
         "reference pass: %d reports (%.1f MB of text) in %.1f s", len(scan.ids), scan.text_bytes / MB, scan.seconds
     )
@@ -793,7 +829,7 @@ def run_streaming(args: argparse.Namespace, source: Path, work: Path) -> dict:
         "text_mb": scan.text_bytes / MB,
         "source_mb": sum(p.stat().st_size for p in source.iterdir()) / MB,
         "parse_s": scan.seconds,
-        "reference": {"mode": "stream", "seconds": scan.seconds, "terms": len(scan.terms)},
+        "reference": {"mode": "stream", "seconds": scan.seconds, "terms": len(scan.terms), "reused": reused},
         "mix": mix_summary(mix, reference),
         "term_shares": shares,
         "peers_missing": [],
@@ -916,6 +952,7 @@ def reference_lines(summary: dict) -> list[str]:
         return []
     return [
         f"reference: streaming scan, one pass over {summary['reports']:,} reports in {reference['seconds']:.1f} s "
+        f"{'(saved by an earlier run with the same corpus and code) ' if reference.get('reused') else ''}"
         f"(parse in worker processes, {reference['terms']} terms looked up in every report and section); "
         f"ours differs on {summary['engines']['ours']['differing_queries']} of {len(summary['mix'])} queries"
     ]

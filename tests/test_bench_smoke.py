@@ -284,8 +284,14 @@ def test_streaming_reference_answers_as_the_in_memory_scan(tmp_path: Path) -> No
     )
     mix, shares = build_mix(profile)
 
-    streamed = StreamingScan()
-    streamed.scan(source, jobs=2)
+    scanned = StreamingScan()
+    scanned.scan(source, jobs=2)
+    # A run answers from the pass an earlier run saved, while the key holds.
+    scanned.save(tmp_path / "reference.pkl", "key-1")
+    assert StreamingScan.load(tmp_path / "reference.pkl", "key-2") is None
+    assert StreamingScan.load(tmp_path / "missing.pkl", "key-1") is None
+    streamed = StreamingScan.load(tmp_path / "reference.pkl", "key-1")
+    assert streamed is not None and streamed.seconds == scanned.seconds
     assert build_mix(streamed.profile) == (mix, shares)
     assert streamed.ids == [r.report_id for r in reports]
     assert (streamed.units, streamed.text_bytes) == (len(corpus.units), corpus.text_bytes)
@@ -328,6 +334,20 @@ def test_worker_memory_is_read_from_smaps_rollup() -> None:
     }
     labels = [label for label, _, _ in table_rows({"engines": {"ours": _engine_summary()}, "http": http})]
     assert "worker private MB (max, USS)" in labels and "worker private dirty MB (max)" in labels
+
+
+def test_reference_key_changes_with_the_parser_and_the_corpus(tmp_path: Path) -> None:
+    """A saved reference pass is reused only for the same corpus and code."""
+    from bench.run import REFERENCE_CODE, reference_key
+
+    corpus = tmp_path / "corpus-n10-s0"
+    corpus.mkdir()
+    (corpus / ".complete").write_text("generator-1")
+    first = reference_key(corpus)
+    assert reference_key(corpus) == first
+    (corpus / ".complete").write_text("generator-2")
+    assert reference_key(corpus) != first
+    assert "search_service/ingest" in REFERENCE_CODE and "bench/queries.py" in REFERENCE_CODE
 
 
 def test_a_run_keeps_each_finished_phase_in_a_partial_summary(tmp_path: Path) -> None:
