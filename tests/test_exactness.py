@@ -29,6 +29,7 @@ from search_service.text import words
 from tests.bruteforce import FACET_NAMES, BruteCorpus, BruteReport, Expected, normalize_term, parse
 
 N_REPORTS = 300
+SEGMENT_REPORTS = 200
 CORPUS_SEED = 20240601
 PER_PAGE = 100
 SHOWN_DIFFERENCES = 20
@@ -84,15 +85,19 @@ class World:
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from search_service.indexing import build_index
-    from search_service.search import open_index
+    from search_service.indexing import BuildOptions, build_index
+    from search_service.search import open_index, stored
 
     source = tmp_path_factory.mktemp("exact-corpus")
     files = generate_corpus(source, N_REPORTS, CORPUS_SEED)
     _add_look_alikes(source, files)
     _add_other_formats(source, files)
     index_dir = tmp_path_factory.mktemp("exact-index")
-    build_index(source, index_dir)
+    # Two segments, the first storing its frequent terms' parts (stored.py)
+    # and the second not: answers merge both ways of reading a term.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stored, "MIN_REPORTS", SEGMENT_REPORTS)
+        build_index(source, index_dir, BuildOptions(segment_reports=SEGMENT_REPORTS))
     index = open_index(index_dir)
     yield World(source, index, BruteCorpus.load(source))
     index.close()
@@ -362,6 +367,13 @@ def test_corpus_plants_the_traps(world: World) -> None:
     assert reports_with("执法力量。不足") >= 3
     assert reports_with("法律顾问题") >= 3
     assert reports_with("App") + reports_with("APP") >= 3
+
+
+def test_one_segment_stores_frequent_terms_and_one_does_not(world: World) -> None:
+    segments = [part.segment for part in world.index.segments.parts]  # type: ignore[attr-defined]
+    assert [s.report_count for s in segments][0] == SEGMENT_REPORTS and len(segments) == 2
+    assert segments[0].stored is not None and len(segments[0].stored) > 100
+    assert segments[1].stored is None
 
 
 def test_engine_indexes_the_reports_the_oracle_reads(world: World) -> None:

@@ -209,6 +209,14 @@ class PresenceCollector:
                 row.append(found)
         self._rows[report_id] = np.array(row, dtype=np.int32)
 
+    def report_counts(self) -> dict[str, int]:
+        """How many reports added so far hold each content word."""
+        rows = list(self._rows.values())
+        if not rows:
+            return {}
+        per_id = np.bincount(np.concatenate(rows), minlength=len(self._words))
+        return dict(zip(self._words, per_id.tolist(), strict=True))
+
     def write(self, folder: Path, report_ids: list[str]) -> Path:
         """The matrix of report_ids (in ordinal order) into folder."""
         order = sorted(range(len(self._words)), key=self._words.__getitem__)

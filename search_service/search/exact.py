@@ -90,6 +90,11 @@ class TermHits:
         if self._source is not None:
             self._source.expect_whole(counted)
 
+    def know(self, parts: dict[str, np.ndarray]) -> None:
+        """Take parts computed elsewhere (a segment's stored parts): they
+        are then never computed from positions."""
+        self._parts.update(parts)
+
     @property
     def nbytes(self) -> int:
         """Bytes held by the parts computed so far (a commit's term also

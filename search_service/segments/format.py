@@ -19,6 +19,12 @@ An index folder holds immutable segments and commit points:
                               absent from segments written before: then counted)
         bi_*.npy              the exact pair index over the segment's corpus
                               (search/exact.py): positions are per segment
+        stored.*.npy          the parts of its frequent terms (characters, pairs,
+                              common words: counts per report, a bit per section
+                              and per title), read by queries instead of
+                              positions (search/stored.py); only in segments
+                              of stored.MIN_REPORTS reports or more, and
+                              absent from segments written before
         texts.*               section texts for display and snippets, each
                               a zstd frame with the segment's dictionary (frames.py)
         whoosh/               the jieba-word index of its sections

@@ -20,6 +20,7 @@ import numpy as np
 from search_service import store
 from search_service.model import CODED_FIELDS, Report
 from search_service.search.exact import ExactIndex, TermHits, merged_hits
+from search_service.search.stored import StoredTerms
 from search_service.segments.format import (
     FORMAT_VERSION,
     REPORTS,
@@ -71,6 +72,9 @@ class Segment:
         self.exact = ExactIndex(
             folder, self.unit_start, self.unit_end, self.unit_report, self.title_end, self.report_count
         )
+        # The parts of its frequent terms, stored when it was written (None
+        # for a segment written before they were).
+        self.stored = StoredTerms.load(folder, self.report_count, self.unit_count)
         lengths = self.unit_end - self.unit_start[:-1]
         self.report_length = np.bincount(self.unit_report, weights=lengths, minlength=self.report_count)
 
@@ -78,8 +82,13 @@ class Segment:
         """What ExactIndex.hits answers (local ordinals), each part computed
         when first read, and for terms that occur far more often than there
         are sections placed by searching the section boundaries among the
-        occurrences (ExactIndex.term_hits, ExactIndex.placed)."""
-        return self.exact.term_hits(norm_term, _PER_SECTION_FACTOR)
+        occurrences (ExactIndex.term_hits, ExactIndex.placed); a term whose
+        parts the segment stores reads them instead (search/stored.py)."""
+        hits = self.exact.term_hits(norm_term, _PER_SECTION_FACTOR)
+        stored = self.stored.parts(norm_term) if self.stored is not None else None
+        if stored is not None:
+            hits.know(stored)
+        return hits
 
     def occurs(self, norm_term: str) -> np.ndarray:
         return self.exact.occurrences(norm_term)

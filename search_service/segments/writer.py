@@ -15,7 +15,7 @@ import math
 import os
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import numpy as np
 from search_service import store
 from search_service.citing.paragraphs import paragraph_count
 from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, Report
+from search_service.search import stored
 from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays
 from search_service.segments.format import (
     COMMIT_FILE,
@@ -111,7 +112,7 @@ class SegmentWriter:
         # thread beside the exact index (numpy, which releases the GIL).
         committing = _Background(self._words.commit)
         try:
-            write_arrays(self.building, reports, self._normalised)
+            write_arrays(self.building, reports, self._normalised, self._presence.report_counts())
         finally:
             committing.join()
         committing.raise_error()
@@ -134,10 +135,16 @@ class SegmentWriter:
         shutil.rmtree(self.building, ignore_errors=True)
 
 
-def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Normalised]) -> None:
+def write_arrays(
+    folder: Path,
+    reports: list[Report],
+    normalised: dict[str, Normalised],
+    word_reports: Mapping[str, int] | None = None,
+) -> None:
     """Every file of a segment but the word index (not yet fsynced); reports
     sorted by source, each with its normalised text in `normalised` (by
-    report id) or normalised here."""
+    report id) or normalised here; word_reports: how many reports hold each
+    content word, to choose the words whose parts are stored (stored.py)."""
     position = 0
     chunks: list[tuple[int, str]] = []
     unit_start: list[int] = []
@@ -171,18 +178,37 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
     for start, text in chunks:
         corpus[start : start + len(text)] = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     del chunks
-    ExactIndex.save(folder, build_exact_arrays(corpus))
-    del corpus
-
+    exact_arrays = build_exact_arrays(corpus)
+    ExactIndex.save(folder, exact_arrays)
+    units = {
+        "unit_start": np.array(unit_start + [position], dtype=np.int64),
+        "unit_end": np.array(unit_end, dtype=np.int64),
+        "unit_report": np.array(unit_report, dtype=np.int32),
+    }
     save_arrays(
         folder,
         UNITS,
-        unit_start=np.array(unit_start + [position], dtype=np.int64),
-        unit_end=np.array(unit_end, dtype=np.int64),
-        unit_report=np.array(unit_report, dtype=np.int32),
+        **units,
         unit_kind=np.array(unit_kind, dtype=np.int8),
         paragraph_start=np.array(paragraph_start, dtype=np.uint32),
     )
+    starts = np.array(report_start, dtype=np.int64)
+    ends = np.array(title_end, dtype=np.int64)
+    if len(reports) >= stored.MIN_REPORTS:
+        exact = ExactIndex(folder, units["unit_start"], units["unit_end"], units["unit_report"], ends, len(reports))
+        stored.compute_stored(
+            corpus,
+            exact,
+            exact_arrays,
+            units["unit_start"],
+            units["unit_end"],
+            exact.first_of_report,
+            starts,
+            ends,
+            word_reports or {},
+        ).save(folder)
+        del exact
+    del corpus, exact_arrays
     facet_values: dict[str, list[str]] = {}
     codes: dict[str, np.ndarray] = {}
     for name in CODED_FIELDS:
@@ -194,8 +220,8 @@ def write_arrays(folder: Path, reports: list[Report], normalised: dict[str, Norm
         folder,
         REPORTS,
         year=np.array([r.year or 0 for r in reports], dtype=np.int32),
-        report_start=np.array(report_start, dtype=np.int64),
-        title_end=np.array(title_end, dtype=np.int64),
+        report_start=starts,
+        title_end=ends,
         doc_type=np.array([DOC_TYPES.index(r.doc_type) for r in reports], dtype=np.int8),
         report_id=np.array([r.report_id for r in reports], dtype=str),
         source=np.array([r.source for r in reports], dtype=str),
