@@ -26,6 +26,10 @@ and shared between gunicorn workers through the page cache.
 from __future__ import annotations
 
 import math
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -170,6 +174,8 @@ class TermHits:
         if len(reports) * _DENSE_SHARE >= count:
             chosen = np.zeros(count, dtype=bool)
             chosen[reports] = True
+            if chosen[self.reports].all():
+                return units  # every report holding the term is chosen
             return units[np.repeat(chosen, np.diff(first))[units]]
         bounds = np.searchsorted(units, _interleave(first[reports], first[reports + 1]))
         return _gather_ranges(units, bounds[0::2], bounds[1::2])
@@ -193,6 +199,7 @@ class TermView:
             source is None
             or self._hits._parts[name] is not None
             or len(self._reports) * _SCOPED_SHARE > source.report_count
+            or source.stored(name)
         ):
             return None
         if self._narrow is None:
@@ -226,6 +233,21 @@ class TermView:
             return scoped.units_among(reports)
         return self._hits._units_of(reports)
 
+    def holding(self, units: np.ndarray, reports: Callable[[], np.ndarray], unit_count: int) -> np.ndarray:
+        """Per section of `units` (sorted ordinals of sections of the
+        reports `reports()` gives, sorted, among unit_count sections),
+        whether it holds a whole occurrence: looked up among the term's
+        sections in those reports, or among all its sections when they are
+        read whole."""
+        scoped = self._scoped("units")
+        among = np.asarray(scoped.units_among(reports()) if scoped is not None else self._hits.units)
+        if len(units) * _DENSE_SHARE >= unit_count:
+            mask = np.zeros(unit_count, dtype=bool)
+            mask[among] = True
+            return mask[units]
+        found, _ = _lookup(among, units)
+        return found
+
 
 class _ScopedSource(Protocol):
     """A term's answers for reports of one set (sorted ordinals)."""
@@ -244,6 +266,7 @@ class _TermSource(Protocol):
     first_of_report: np.ndarray  # report ordinal -> its first section (and a sentinel)
 
     def compute(self, name: str) -> dict[str, np.ndarray]: ...
+    def stored(self, name: str) -> bool: ...
     def estimate(self) -> int: ...
     def nbytes(self) -> int: ...
     def expect_whole(self, counted: bool) -> None: ...
@@ -929,6 +952,9 @@ class _SegmentTerm:
     def estimate(self) -> int:
         return 0 if self._absent else self.index.estimate(self.term)
 
+    def stored(self, name: str) -> bool:
+        return False  # a stored part is given to the TermHits (TermHits.know), never computed here
+
     def nbytes(self) -> int:
         return 0  # nothing kept beyond the TermHits' parts
 
@@ -995,14 +1021,25 @@ class _MergedTerm:
         report_segment: np.ndarray,
         report_local: np.ndarray,
         first_of_report: np.ndarray,
+        shifts: list[tuple[int, int] | None] | None = None,
     ) -> None:
         self.parts = parts  # per segment: its hits, local report -> global (-1: deleted), local unit -> global
         self.report_segment = report_segment
         self.report_local = report_local
         self.first_of_report = first_of_report
         self.report_count = len(report_segment)
+        # Per segment, when its reports are numbered as one run of global
+        # ordinals (nothing deleted) and every segment's run comes after the
+        # one before: (first global report, first global section), so that
+        # mapping is an addition and the segments' answers laid end to end
+        # are in order; None otherwise (they are then mapped and sorted).
+        self.shifts = shifts if shifts is not None and all(s is not None for s in shifts) else None
 
     def compute(self, name: str) -> dict[str, np.ndarray]:
+        names = ("reports", "counts") if name in ("reports", "counts") else (name,)
+        on_threads(lambda hits: [getattr(hits, n) for n in names], [hits for hits, _, _ in self.parts])
+        if self.shifts is not None:
+            return self._shifted(name)
         if name in ("reports", "counts"):
             reports, counts = [], []
             for hits, report_global, _ in self.parts:
@@ -1023,10 +1060,33 @@ class _MergedTerm:
             table = unit_global if name == "units" else report_global
             mapped = table[getattr(hits, name)]
             pieces.append(mapped[mapped >= 0])
-        return {name: np.sort(np.concatenate(pieces)).astype(np.int32)}
+        # Each piece is sorted: a stable sort (timsort) merges the runs.
+        return {name: np.sort(np.concatenate(pieces).astype(np.int32), kind="stable")}
+
+    def _shifted(self, name: str) -> dict[str, np.ndarray]:
+        """compute(name) when each segment's ordinals map by an addition and
+        the segments come in order: their answers, shifted, end to end."""
+        assert self.shifts is not None
+        names = ("reports", "counts") if name in ("reports", "counts") else (name,)
+        pieces = {n: [getattr(hits, n) for hits, _, _ in self.parts] for n in names}
+        out = {}
+        for n, arrays in pieces.items():
+            merged = np.empty(sum(len(a) for a in arrays), dtype=np.int32)
+            at = 0
+            for i, array in enumerate(arrays):
+                shift = 0 if n == "counts" else self.shifts[i][1 if n == "units" else 0]
+                np.add(array, shift, out=merged[at : at + len(array)], casting="unsafe")
+                at += len(array)
+            out[n] = merged
+        return out
 
     def estimate(self) -> int:
         return sum(hits.estimate for hits, _, _ in self.parts)
+
+    def stored(self, name: str) -> bool:
+        """Whether every segment knows the part without computing it (its
+        stored parts): reading it whole is then cheaper than narrowing."""
+        return all(hits._parts[name] is not None for hits, _, _ in self.parts)
 
     def nbytes(self) -> int:
         return sum(hits.nbytes for hits, _, _ in self.parts)
@@ -1083,17 +1143,45 @@ class _MergedScope:
         return np.sort(np.concatenate(pieces))
 
 
+# Segments are independent: a term's parts in each are computed on this many
+# threads (numpy's sorting, searching and gathering release the GIL), as
+# Lucene's IndexSearcher takes an executor over its segments.
+SEGMENT_THREADS = min(2, os.cpu_count() or 1)
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def on_threads(work: Callable[[TermHits], object], items: Sequence[TermHits]) -> None:
+    """work(item) for every item, on SEGMENT_THREADS threads. The pool is
+    made per process: a forked process (a gunicorn worker) gets its own."""
+    global _pool
+    if SEGMENT_THREADS < 2 or len(items) < 2:
+        for item in items:
+            work(item)
+        return
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(SEGMENT_THREADS, thread_name_prefix="segments"))
+        pool = _pool[1]
+    for _ in pool.map(work, items):
+        pass
+
+
 def merged_hits(
     parts: list[tuple[TermHits, np.ndarray, np.ndarray]],
     report_segment: np.ndarray,
     report_local: np.ndarray,
     first_of_report: np.ndarray,
+    shifts: list[tuple[int, int] | None] | None = None,
 ) -> TermHits:
     """One TermHits over several segments: parts holds, per segment, its
     hits (local ordinals), its local report -> global report map (-1 for a
     deleted report) and its local unit -> global unit map; report_segment
-    and report_local give each global report's segment and local ordinal."""
-    return TermHits(source=_MergedTerm(parts, report_segment, report_local, first_of_report))
+    and report_local give each global report's segment and local ordinal;
+    shifts, per segment, (first global report, first global section) when
+    its ordinals map by adding them and the segments come in order (None:
+    mapped through the maps)."""
+    return TermHits(source=_MergedTerm(parts, report_segment, report_local, first_of_report, shifts))
 
 
 def _distinct_sorted(values: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ toggles it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlencode
 
 import numpy as np
@@ -58,10 +58,48 @@ class FacetContext:
     matched: np.ndarray  # reports satisfying the query (and the chosen section), before filters
     satisfied_units: np.ndarray  # sections that satisfy the query on their own
     filters: Filters
+    units_within_filters: bool = False  # satisfied_units lie in reports passing every filter already
+    _selections: dict[tuple, tuple[np.ndarray, np.ndarray, bool]] = field(default_factory=dict)
 
     def matching_but(self, name: str, size: int) -> np.ndarray:
         """Matching reports with every filter applied except `name`."""
         return self.matched & self.filters.all_but(name, size)
+
+    def selection(self, name: str, size: int) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(the reports every filter but `name` leaves, as a mask; the
+        ordinals to count; whether those are the ones left that do *not*
+        match, the fewer when the matching reports are most of them).
+        Facets without a filter of their own share one selection."""
+        key = self.filters.key_but(name)
+        found = self._selections.get(key)
+        if found is None:
+            others = self.filters.all_but(name, size)
+            within = self.matched & others
+            matching = int(np.count_nonzero(within))
+            if 2 * matching <= int(np.count_nonzero(others)):
+                found = (others, np.flatnonzero(within), False)
+            else:
+                found = (others, np.flatnonzero(others & ~self.matched), True)
+            self._selections[key] = found
+        return found
+
+
+def tally(index: OpenIndex, context: FacetContext, name: str, codes: np.ndarray, size: int) -> np.ndarray:
+    """How many matching reports (every filter but `name` applied) have each
+    code (codes >= -1 per report; the count of code c at c + 1, of -1 at 0).
+
+    When the matching reports are most of those the other filters leave (a
+    common term), the counts are those of all the reports left, kept per
+    index and filters (`OpenIndex.per_filters`), less those of the few that
+    do not match: both ways count the same reports."""
+    others, chosen, complement = context.selection(name, index.report_count)
+    counted = np.bincount(codes[chosen] + 1, minlength=size + 1)
+    if not complement:
+        return counted
+    base = index.per_filters(
+        ("facet", name, context.filters.key_but(name)), lambda: np.bincount(codes[others] + 1, minlength=size + 1)
+    )
+    return base - counted
 
 
 class YearFacet:
@@ -69,13 +107,10 @@ class YearFacet:
     trimmed = True  # facet_size applies
 
     def counts(self, index: OpenIndex, context: FacetContext) -> Counts:
-        years = index.reports.year[context.matching_but(self.name, index.report_count)]
-        years = years[years > 0]
-        if len(years) == 0:
-            return _NONE
-        per_year = np.bincount(years)  # a few thousand slots: cheaper than sorting the years
+        # A few thousand slots (0: no year): cheaper than sorting the years.
+        per_year = tally(index, context, self.name, index.reports.year, (index.all_years or [0])[-1] + 1)[2:]
         present = np.flatnonzero(per_year)[::-1]  # latest first
-        return Counts(present.tolist(), per_year[present].tolist())
+        return Counts((present + 1).tolist(), per_year[present].tolist())
 
 
 class CodedFacet:
@@ -87,12 +122,8 @@ class CodedFacet:
         self.name = name
 
     def counts(self, index: OpenIndex, context: FacetContext) -> Counts:
-        codes = index.reports.codes[self.name][context.matching_but(self.name, index.report_count)]
-        codes = codes[codes >= 0]
-        if len(codes) == 0:
-            return _NONE
         by_value = index.reports.by_value[self.name]  # every code, its values in sorted order
-        per_code = np.bincount(codes, minlength=len(by_value))[by_value]
+        per_code = tally(index, context, self.name, index.reports.codes[self.name], len(by_value))[1:][by_value]
         present = np.flatnonzero(per_code)
         # Most reports first, then by value: a stable sort of the counts of
         # the values present, taken in value order (a town facet can have a
@@ -109,8 +140,7 @@ class DocTypeFacet:
     trimmed = True
 
     def counts(self, index: OpenIndex, context: FacetContext) -> Counts:
-        matching = context.matching_but(self.name, index.report_count)
-        per_kind = np.bincount(index.reports.doc_type[matching], minlength=len(DOC_TYPES))
+        per_kind = tally(index, context, self.name, index.reports.doc_type, len(DOC_TYPES))[1:]
         present = [code for code in range(len(DOC_TYPES)) if per_kind[code]]
         return Counts([DOC_TYPES[code] for code in present], [int(per_kind[code]) for code in present])
 
@@ -124,17 +154,19 @@ class SectionFacet:
     trimmed = False
 
     def counts(self, index: OpenIndex, context: FacetContext) -> Counts:
-        units = np.flatnonzero(context.satisfied_units)
-        eligible = context.filters.all_but("", index.report_count)  # the section filter is not a mask
-        units = units[eligible[index.units.report[units]]]
+        satisfied = context.satisfied_units
+        if not context.units_within_filters:
+            eligible = context.filters.all_but("", index.report_count)  # the section filter is not a mask
+            satisfied = satisfied & eligible[index.units.report]
         kinds = len(SECTION_KINDS)
         # A section that is its report's only one of its kind counts its
-        # report once; the (report, kind) pairs of the others are made
-        # distinct first.
-        repeated = index.units.repeated_kind[units]
-        per_kind = np.bincount(index.units.kind[units[~repeated]], minlength=kinds)
-        if repeated.any():
-            rest = units[repeated]
+        # report once; the (report, kind) pairs of the others (few) are
+        # made distinct first.
+        per_kind = np.array(
+            [np.count_nonzero(satisfied & alone) for alone in index.units.single_of_kind], dtype=np.int64
+        )
+        rest = index.units.repeated_units[satisfied[index.units.repeated_units]]
+        if len(rest):
             pairs = np.unique(index.units.report[rest].astype(np.int64) * kinds + index.units.kind[rest])
             per_kind += np.bincount(pairs % kinds, minlength=kinds)
         present = sorted((code for code in range(kinds) if per_kind[code]), key=lambda code: -per_kind[code])

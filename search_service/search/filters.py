@@ -14,9 +14,16 @@ from search_service.search.reader import OpenIndex
 
 @dataclass(frozen=True)
 class Filters:
-    """Boolean masks over reports, one per filter dimension (None: no filter)."""
+    """Boolean masks over reports, one per filter dimension (None: no
+    filter), and what each was made from (`keys`: hashable, None for no
+    filter), so that what depends on the filters alone can be kept."""
 
     masks: dict[str, np.ndarray | None]
+    keys: dict[str, object]
+
+    def key_but(self, name: str) -> tuple:
+        """What every filter except `name` was made from, as one hashable value."""
+        return tuple((k, v) for k, v in sorted(self.keys.items()) if k != name and v is not None)
 
     def all_but(self, name: str, size: int) -> np.ndarray:
         """Reports that pass every filter except `name` ("": every filter)."""
@@ -32,10 +39,13 @@ def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
     year_to together), the doc_type, and each coded field by its codes; the
     section is not a mask (it decides which sections satisfy the query)."""
     masks: dict[str, np.ndarray | None] = {"year": None, "doc_type": None}
+    keys: dict[str, object] = {"year": None, "doc_type": None}
     if request.doc_type != "all":
         masks["doc_type"] = index.reports.doc_type == DOC_TYPES.index(request.doc_type)
+        keys["doc_type"] = request.doc_type
     years = index.reports.year
     if request.year or request.year_from is not None or request.year_to is not None:
+        keys["year"] = (tuple(request.year), request.year_from, request.year_to)
         mask = np.ones(index.report_count, dtype=bool)
         if request.year:
             mask &= np.isin(years, np.array(request.year, dtype=np.int32))
@@ -48,8 +58,10 @@ def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
         wanted = getattr(request, name)
         if not wanted:
             masks[name] = None
+            keys[name] = None
             continue
+        keys[name] = tuple(wanted)
         lookup = index.reports.code_of[name]
         wanted_codes = np.array([lookup[w] for w in wanted if w in lookup], dtype=np.int32)
         masks[name] = np.isin(index.reports.codes[name], wanted_codes)
-    return Filters(masks)
+    return Filters(masks, keys)

@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -24,7 +24,7 @@ import numpy as np
 from search_service import store
 from search_service.citing.paragraphs import line_spans, paragraph_count
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
-from search_service.model import CODED_FIELDS, Report, ReportFields
+from search_service.model import CODED_FIELDS, SECTION_KINDS, Report, ReportFields
 from search_service.search.exact import TermHits
 from search_service.segments.reader import SegmentSet
 from search_service.text import tokenizer_identity
@@ -34,6 +34,9 @@ from search_service.text import tokenizer_identity
 # 1,000,000 reports), and a worker's private memory must not.
 _CACHED_TERMS = 256
 _CACHED_TERM_BYTES = 64 << 20
+# What depends on the filters alone (a facet's counts over every report
+# they leave): at most this many values per commit.
+_CACHED_PER_FILTERS = 512
 
 
 @dataclass
@@ -63,6 +66,19 @@ class UnitArrays:
         kinds = int(self.kind.max(initial=0)) + 1
         pairs = self.report.astype(np.int64) * kinds + self.kind
         return np.bincount(pairs, minlength=int(pairs.max(initial=0)) + 1)[pairs] > 1
+
+    @cached_property
+    def single_of_kind(self) -> list[np.ndarray]:
+        """Per section kind (model.SECTION_KINDS), a mask of the sections of
+        that kind that are their report's only one of it: counting a mask's
+        sections in each is counting reports (a bit per section and kind)."""
+        single = ~self.repeated_kind
+        return [single & (self.kind == code) for code in range(len(SECTION_KINDS))]
+
+    @cached_property
+    def repeated_units(self) -> np.ndarray:
+        """The sections whose report has another of their kind (sorted)."""
+        return np.flatnonzero(self.repeated_kind)
 
 
 class Records(Sequence[dict]):
@@ -158,6 +174,7 @@ class OpenIndex:
         self.units = UnitArrays(seg.unit_report, seg.unit_kind, seg.first_of_report)
         self.exact = _Exact(seg)
         self._hits_cache: OrderedDict[str, TermHits] = OrderedDict()
+        self._per_filters: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.report_count = seg.report_count
         self.unit_count = seg.unit_count
@@ -183,6 +200,26 @@ class OpenIndex:
                 _, dropped = self._hits_cache.popitem(last=False)
                 held -= dropped.nbytes
         return found
+
+    def per_filters(self, key: tuple, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """compute(), kept under key: for values that depend on the commit
+        and the request's filters alone, not on its terms (read only)."""
+        with self._cache_lock:
+            kept = self._per_filters.get(key)
+            if kept is not None:
+                self._per_filters.move_to_end(key)
+                return kept
+        value = compute()
+        value.flags.writeable = False
+        with self._cache_lock:
+            self._per_filters[key] = value
+            while len(self._per_filters) > _CACHED_PER_FILTERS:
+                self._per_filters.popitem(last=False)
+        return value
+
+    @cached_property
+    def mean_report_length(self) -> float:
+        return float(self.report_length.mean()) if self.report_count else 1.0
 
     # --------------------------------------------------------------- reports
 

@@ -7,6 +7,7 @@ entries of one page (`hits_for`, `run_search`).
 
 from __future__ import annotations
 
+import functools
 import math
 from functools import cached_property
 
@@ -119,25 +120,33 @@ def _satisfying_units(
     """The sections of `reports` (sorted ordinals, at least every report of
     interest whose whole text satisfies every clause) that satisfy the
     query on their own, as a boolean mask over every section (False
-    outside those reports). Each clause is looked for only in the reports
-    that still have a section satisfying the clauses before it. views: each
-    term's answers within `reports`."""
+    outside those reports). views: each term's answers within `reports`.
+
+    The rarest clause's sections are found in `reports`; each other clause
+    and each excluded term is then only looked up for the sections still
+    satisfying (TermView.holding)."""
     satisfied = np.zeros(index.unit_count, dtype=bool)
     if not parsed.clauses or len(reports) == 0:
         if not parsed.clauses:
             satisfied[:] = True
         return satisfied
-    scope = reports
-    for i, clause in enumerate(_rarest_first(index, parsed)):
-        found = np.zeros(index.unit_count, dtype=bool)
+    clauses = _rarest_first(index, parsed)
+    for term in clauses[0]:
+        satisfied[views[term.norm].units_among(reports)] = True
+    rest = [(clause, True) for clause in clauses[1:]] + [((term,), False) for term in parsed.excluded]
+    if not rest:
+        return satisfied
+    units = np.flatnonzero(satisfied)
+    for clause, wanted in rest:
+        if len(units) == 0:
+            break
+        scope = functools.cache(lambda units=units: _distinct_reports(index, units))
+        held = np.zeros(len(units), dtype=bool)
         for term in clause:
-            found[views[term.norm].units_among(scope)] = True
-        satisfied = found if i == 0 else satisfied & found
-        scope = _distinct_reports(index, np.flatnonzero(satisfied))
-        if len(scope) == 0:
-            return satisfied
-    for term in parsed.excluded:
-        satisfied[views[term.norm].units_among(scope)] = False
+            held |= views[term.norm].holding(units, scope, index.unit_count)
+        units = units[held] if wanted else units[~held]
+    satisfied[:] = False
+    satisfied[units] = True
     return satisfied
 
 
@@ -157,7 +166,7 @@ def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray, views
     term's answers within a set holding the candidates."""
     n = max(index.report_count, 1)
     lengths = index.report_length[candidates]
-    avg = float(index.report_length.mean()) if index.report_count else 1.0
+    avg = index.mean_report_length
     score = np.zeros(len(candidates), dtype=np.float64)
     for term in parsed.positive_terms:
         df = len(index.hits(term.norm).reports)
@@ -289,7 +298,7 @@ def find(
 
     facets: dict[str, FacetValues] = {}
     if with_facets:
-        facets = facet_values(index, FacetContext(request, matched, unit_ok, filters))
+        facets = facet_values(index, FacetContext(request, matched, unit_ok, filters, kind_code is None))
 
     candidates = np.flatnonzero(final)
     scores = _scores(index, parsed, candidates, views)
@@ -298,9 +307,20 @@ def find(
     else:
         sign = 1 if request.sort == "year" else -1
         keys = (-scores, sign * index.reports.year[candidates])
-    unit_in_final = unit_scope & final[index.units.report]
-    total = SearchTotal(reports=int(final.sum()), sections=int(unit_in_final.sum()))
+    # Without a section filter or an excluded term, the final reports are
+    # the scope, outside which no section is satisfied.
+    inside = kind_code is None and not parsed.excluded
+    total = SearchTotal(reports=int(np.count_nonzero(final)), sections=_sections_in(index, unit_scope, final, inside))
     return Matches(parsed, candidates, scores, keys, total, facets, kind_code)
+
+
+def _sections_in(index: OpenIndex, units: np.ndarray, reports: np.ndarray, inside: bool) -> int:
+    """How many of the sections `units` (a mask) lie in `reports` (a mask);
+    inside: they all do."""
+    if inside:
+        return int(np.count_nonzero(units))
+    chosen = np.flatnonzero(units)
+    return int(np.count_nonzero(reports[index.units.report[chosen]]))
 
 
 def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_limit: int = 3) -> list[ReportHit]:

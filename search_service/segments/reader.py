@@ -203,6 +203,7 @@ class SegmentSet:
                 remapped.append(table[part.segment.codes[name]])  # code -1 reads the last entry, -1
             self.codes[name] = self._gather_arrays(remapped, np.int32)
         self._identity = len(self.parts) == 1 and bool(self.parts[0].live.all())
+        self._shifts = _shifts(self.parts)
 
     def _gather(self, array_of, dtype) -> np.ndarray:  # type: ignore[no-untyped-def]
         return self._gather_arrays([array_of(p.segment) for p in self.parts], dtype)
@@ -230,6 +231,7 @@ class SegmentSet:
             self.report_segment,
             self.report_local,
             self.first_of_report,
+            self._shifts,
         )
 
     def occurs(self, norm_term: str) -> bool:
@@ -286,6 +288,25 @@ class SegmentSet:
     def close(self) -> None:
         for part in self.parts:
             part.segment.close()
+
+
+def _shifts(parts: list[_Part]) -> list[tuple[int, int] | None]:
+    """Per segment, (its first global report, its first global section)
+    when its reports are one run of global ordinals, nothing deleted, the
+    run after the previous segment's (a build's segments: consecutive
+    sources); else None (an update's segment, whose sources fall among the
+    others', or deletions)."""
+    shifts: list[tuple[int, int] | None] = []
+    following = 0
+    for part in parts:
+        count = len(part.report_global)
+        first = int(part.report_global[0]) if count else following
+        run = bool(part.live.all()) and first == following
+        if run and count:
+            run = bool(np.array_equal(part.report_global, np.arange(first, first + count)))
+        shifts.append((first, int(part.unit_global[0]) if len(part.unit_global) else 0) if run else None)
+        following = first + count
+    return shifts
 
 
 def _i32() -> np.ndarray:
