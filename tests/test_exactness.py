@@ -374,6 +374,7 @@ def test_one_segment_stores_frequent_terms_and_one_does_not(world: World) -> Non
     assert [s.report_count for s in segments][0] == SEGMENT_REPORTS and len(segments) == 2
     assert segments[0].stored is not None and len(segments[0].stored) > 100
     assert segments[1].stored is None
+    assert None not in world.index.segments._shifts  # type: ignore[attr-defined]  # laid end to end
 
 
 def test_engine_indexes_the_reports_the_oracle_reads(world: World) -> None:

@@ -68,10 +68,24 @@ class TermHits:
             "title_reports": title_reports,  # int32, report ordinals whose title holds one
         }
         self._source = source
+        self._unit_mask: np.ndarray | None = None
 
     @property
     def reports(self) -> np.ndarray:
         return self._part("reports")
+
+    def unit_mask(self, unit_count: int) -> np.ndarray:
+        """`units` as a mask over the unit_count sections (read only): from
+        the source's stored bits when it has them, without listing them."""
+        mask = self._unit_mask
+        if mask is None:
+            mask = self._source.unit_mask() if self._source is not None else None
+            if mask is None:
+                mask = np.zeros(unit_count, dtype=bool)
+                mask[self.units] = True
+            mask.flags.writeable = False
+            self._unit_mask = mask
+        return mask
 
     @property
     def counts(self) -> np.ndarray:
@@ -94,16 +108,17 @@ class TermHits:
         if self._source is not None:
             self._source.expect_whole(counted)
 
-    def know(self, parts: dict[str, np.ndarray]) -> None:
-        """Take parts computed elsewhere (a segment's stored parts): they
-        are then never computed from positions."""
-        self._parts.update(parts)
+    @property
+    def source(self) -> _TermSource | None:
+        """What computes the parts (None: they were given)."""
+        return self._source
 
     @property
     def nbytes(self) -> int:
         """Bytes held by the parts computed so far (a commit's term also
         holds its segments' parts)."""
         own = sum(part.nbytes for part in self._parts.values() if part is not None)
+        own += self._unit_mask.nbytes if self._unit_mask is not None else 0
         return own + (self._source.nbytes() if self._source is not None else 0)
 
     @property
@@ -162,6 +177,18 @@ class TermHits:
         return np.where(found, values[at], 0).astype(out_type)
 
     def _units_of(self, reports: np.ndarray) -> np.ndarray:
+        source = self._source
+        if (
+            source is not None
+            and self._parts["units"] is None
+            and len(reports) * _DENSE_SHARE < source.report_count
+            and source.stored("units")
+        ):
+            # A few reports (a page): their stretches of the stored mask,
+            # without listing every section of the term.
+            first = source.first_of_report
+            sections = _range_indices(first[reports], first[reports + 1])
+            return sections[self.unit_mask(int(first[-1]))[sections]]
         units = self.units.astype(np.int64)
         if len(units) == 0 or len(reports) == 0:
             return np.zeros(0, dtype=np.int64)
@@ -233,20 +260,33 @@ class TermView:
             return scoped.units_among(reports)
         return self._hits._units_of(reports)
 
-    def holding(self, units: np.ndarray, reports: Callable[[], np.ndarray], unit_count: int) -> np.ndarray:
-        """Per section of `units` (sorted ordinals of sections of the
-        reports `reports()` gives, sorted, among unit_count sections),
-        whether it holds a whole occurrence: looked up among the term's
-        sections in those reports, or among all its sections when they are
-        read whole."""
+    def unit_mask_among(self, reports: Callable[[], np.ndarray], unit_count: int, restrict: bool) -> np.ndarray:
+        """The sections holding a whole occurrence, as a mask over the
+        unit_count sections (read only). Those of the reports `reports()`
+        gives (sorted, of this view's set) are exact; restrict: no section
+        outside them (else any may be, when the caller intersects with a
+        mask within them anyway). Reports are asked for only when the
+        term is read for them alone."""
         scoped = self._scoped("units")
-        among = np.asarray(scoped.units_among(reports()) if scoped is not None else self._hits.units)
-        if len(units) * _DENSE_SHARE >= unit_count:
+        if scoped is not None:
             mask = np.zeros(unit_count, dtype=bool)
-            mask[among] = True
-            return mask[units]
-        found, _ = _lookup(among, units)
-        return found
+            mask[scoped.units_among(reports())] = True
+            return mask
+        whole = self._hits.unit_mask(unit_count)
+        if not restrict:
+            return whole
+        chosen = reports()
+        source = self._hits._source
+        if source is None:
+            raise ValueError("hits given as arrays do not know which sections belong to which report")
+        count = source.report_count
+        if len(chosen) == count:
+            return whole
+        picked = np.zeros(count, dtype=bool)
+        picked[chosen] = True
+        if picked[self._hits.reports].all():
+            return whole  # every report holding the term is chosen
+        return whole & np.repeat(picked, np.diff(source.first_of_report))
 
 
 class _ScopedSource(Protocol):
@@ -266,6 +306,7 @@ class _TermSource(Protocol):
     first_of_report: np.ndarray  # report ordinal -> its first section (and a sentinel)
 
     def compute(self, name: str) -> dict[str, np.ndarray]: ...
+    def unit_mask(self) -> np.ndarray | None: ...
     def stored(self, name: str) -> bool: ...
     def estimate(self) -> int: ...
     def nbytes(self) -> int: ...
@@ -953,7 +994,10 @@ class _SegmentTerm:
         return 0 if self._absent else self.index.estimate(self.term)
 
     def stored(self, name: str) -> bool:
-        return False  # a stored part is given to the TermHits (TermHits.know), never computed here
+        return False
+
+    def unit_mask(self) -> np.ndarray | None:
+        return None  # made from the units
 
     def nbytes(self) -> int:
         return 0  # nothing kept beyond the TermHits' parts
@@ -1084,9 +1128,22 @@ class _MergedTerm:
         return sum(hits.estimate for hits, _, _ in self.parts)
 
     def stored(self, name: str) -> bool:
-        """Whether every segment knows the part without computing it (its
-        stored parts): reading it whole is then cheaper than narrowing."""
-        return all(hits._parts[name] is not None for hits, _, _ in self.parts)
+        """Whether every segment reads the part rather than computing it
+        (its stored parts): reading it whole is then cheaper than narrowing."""
+        return all(hits._source is not None and hits._source.stored(name) for hits, _, _ in self.parts)
+
+    def unit_mask(self) -> np.ndarray | None:
+        """The segments' section masks end to end, when they come in order
+        (None: made from the merged units)."""
+        if self.shifts is None:
+            return None
+        sizes = [len(unit_global) for _, _, unit_global in self.parts]
+        mask = np.empty(sum(sizes), dtype=bool)
+        at = 0
+        for (hits, _, _), size in zip(self.parts, sizes, strict=True):
+            mask[at : at + size] = hits.unit_mask(size)
+            at += size
+        return mask
 
     def nbytes(self) -> int:
         return sum(hits.nbytes for hits, _, _ in self.parts)

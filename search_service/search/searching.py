@@ -122,31 +122,26 @@ def _satisfying_units(
     query on their own, as a boolean mask over every section (False
     outside those reports). views: each term's answers within `reports`.
 
-    The rarest clause's sections are found in `reports`; each other clause
-    and each excluded term is then only looked up for the sections still
-    satisfying (TermView.holding)."""
-    satisfied = np.zeros(index.unit_count, dtype=bool)
+    Each clause's sections are a mask (TermView.unit_mask_among); a term
+    read for some reports alone is read for the reports still having a
+    satisfying section."""
+    count = index.unit_count
     if not parsed.clauses or len(reports) == 0:
-        if not parsed.clauses:
-            satisfied[:] = True
-        return satisfied
+        return np.full(count, not parsed.clauses, dtype=bool)
     clauses = _rarest_first(index, parsed)
+    satisfied = np.zeros(count, dtype=bool)
     for term in clauses[0]:
-        satisfied[views[term.norm].units_among(reports)] = True
+        satisfied |= views[term.norm].unit_mask_among(lambda: reports, count, restrict=True)
     rest = [(clause, True) for clause in clauses[1:]] + [((term,), False) for term in parsed.excluded]
-    if not rest:
-        return satisfied
-    units = np.flatnonzero(satisfied)
     for clause, wanted in rest:
-        if len(units) == 0:
-            break
-        scope = functools.cache(lambda units=units: _distinct_reports(index, units))
-        held = np.zeros(len(units), dtype=bool)
+        scope = functools.cache(lambda satisfied=satisfied: _distinct_reports(index, np.flatnonzero(satisfied)))
+        held = np.zeros(count, dtype=bool)
         for term in clause:
-            held |= views[term.norm].holding(units, scope, index.unit_count)
-        units = units[held] if wanted else units[~held]
-    satisfied[:] = False
-    satisfied[units] = True
+            held |= views[term.norm].unit_mask_among(scope, count, restrict=False)
+        if wanted:
+            satisfied &= held
+        else:
+            satisfied &= ~held
     return satisfied
 
 

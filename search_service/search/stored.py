@@ -6,9 +6,10 @@ that grows with the string's occurrences: 依法行政 occurs about 20 times in
 every report, the character 法 about 100 times, and placing millions of
 occurrences in reports and sections took most of a query at 1,000,000
 reports. Those strings are few and known when a segment is written: every
-character and every pair occurring at least once per report on average, and
-the content words (three characters or more) of at least one report in
-fifty. For each, the segment stores its four parts (TermHits: reports and
+character and every pair occurring at least once in four reports on average
+(about 1,900 of them in a segment of 50,000 generated reports), and the
+content words (three characters or more) of at least one report in fifty.
+For each, the segment stores its four parts (TermHits: reports and
 counts, sections holding a whole occurrence, titles holding one), computed
 from the corpus itself, so a query reads them instead of positions. Any
 other string keeps the positional path: answers stay exact for every string,
@@ -16,9 +17,15 @@ and a test checks every stored term against the positional answer.
 
 Per term: the count in each report (a byte; counts of 255 and more listed
 apart), a bit per section and a bit per title, dense over the segment: about
-85 KB per term in a segment of 50,000 reports, whatever its frequency. Characters and pairs are counted all at once, report by
-report in chunks (one bincount per chunk over every chosen character and
-pair); words are found one by one through the pair lists.
+85 KB per term in a segment of 50,000 reports, whatever its frequency (159 MB
+for the segment, 0.24 times its text). Characters and pairs are counted all
+at once, report by report in chunks (one bincount per chunk over every
+chosen character and pair); words are found one by one through the pair
+lists. At 50,000 reports (223 M characters) it takes about 10 s.
+
+A query reads a stored term's reports and counts from its byte row, and its
+sections as a mask straight from the bits (`unit_mask`): the segments of a
+build lie end to end, so the masks of twenty segments are one mask.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search_service.search.exact import _PAIR_SHIFT, ExactIndex
+from search_service.search.exact import _PAIR_SHIFT, ExactIndex, TermHits, _ScopedSource, _TermSource
 
 # Segments of fewer reports store nothing: finding and placing a term there
 # is cheap (依法行政: about 40 ms in a segment of 50,000 reports, 2 in one of
@@ -38,8 +45,10 @@ from search_service.search.exact import _PAIR_SHIFT, ExactIndex
 # update's are smaller and a merge makes them larger.
 MIN_REPORTS = 25_000
 # Characters and pairs occurring at least this many times per report of the
-# segment on average are stored.
-RATE = 1.0
+# segment on average are stored (at 1,000,000 reports, 诉 and 信访, a third
+# and a half of the reports, about 0.5 per report, took 1.6 and 2.2 ms per
+# segment to place).
+RATE = 0.25
 # Content words of at least 3 characters held by at least one report in
 # WORD_SHARE (by jieba's cut, an estimate: the stored parts are exact).
 WORD_SHARE = 0.02
@@ -138,24 +147,75 @@ class StoredTerms:
         return term in self._row
 
     def parts(self, term: str) -> dict[str, np.ndarray] | None:
+        """All four parts of a stored term (None for any other term)."""
         row = self._row.get(term)
         if row is None:
             return None
+        return {name: array for n in _NAMES for name, array in self.part(row, n).items()}
+
+    def hits(self, term: str, positional: TermHits) -> TermHits | None:
+        """A stored term's TermHits, each part read when asked; positional:
+        the segment's hits of the term from positions (for what the stored
+        parts do not answer: the estimate, narrowed answers). None for a
+        term that is not stored."""
+        row = self._row.get(term)
+        if row is None or positional.source is None:
+            return None
+        return TermHits(source=_StoredTerm(self, row, positional.source))
+
+    def part(self, row: int, name: str) -> dict[str, np.ndarray]:
         stored = self._parts
-        counts = np.asarray(stored.counts[row])
-        reports = np.flatnonzero(counts)
-        counts = counts[reports].astype(np.int32)
-        lo, hi = int(stored.large_offsets[row]), int(stored.large_offsets[row + 1])
-        if hi > lo:
-            counts[np.searchsorted(reports, stored.large_reports[lo:hi])] = stored.large_counts[lo:hi]
-        units = np.flatnonzero(np.unpackbits(self._parts.units[row], count=self._units))
-        titles = np.flatnonzero(np.unpackbits(self._parts.titles[row], count=self._reports))
-        return {
-            "reports": reports.astype(np.int32),
-            "counts": counts,
-            "units": units.astype(np.int32),
-            "title_reports": titles.astype(np.int32),
-        }
+        if name in ("reports", "counts"):
+            counts = np.asarray(stored.counts[row])
+            reports = np.flatnonzero(counts)
+            counts = counts[reports].astype(np.int32)
+            lo, hi = int(stored.large_offsets[row]), int(stored.large_offsets[row + 1])
+            if hi > lo:
+                counts[np.searchsorted(reports, stored.large_reports[lo:hi])] = stored.large_counts[lo:hi]
+            return {"reports": reports.astype(np.int32), "counts": counts}
+        if name == "units":
+            return {"units": np.flatnonzero(self.unit_mask(row)).astype(np.int32)}
+        titles = np.flatnonzero(np.unpackbits(stored.titles[row], count=self._reports))
+        return {"title_reports": titles.astype(np.int32)}
+
+    def unit_mask(self, row: int) -> np.ndarray:
+        return np.unpackbits(self._parts.units[row], count=self._units).view(bool)
+
+
+_NAMES = ("reports", "units", "title_reports")  # "counts" comes with "reports"
+
+
+class _StoredTerm:
+    """A TermHits source reading one stored term of a segment (exact.py's
+    _TermSource): every part is read whole, the sections also as a mask."""
+
+    def __init__(self, terms: StoredTerms, row: int, positional: _TermSource) -> None:
+        self._terms = terms
+        self._row = row
+        self._positional = positional
+        self.report_count = positional.report_count
+        self.first_of_report = positional.first_of_report
+
+    def compute(self, name: str) -> dict[str, np.ndarray]:
+        return self._terms.part(self._row, name)
+
+    def unit_mask(self) -> np.ndarray | None:
+        return self._terms.unit_mask(self._row)
+
+    def stored(self, name: str) -> bool:
+        return True
+
+    def estimate(self) -> int:
+        return self._positional.estimate()
+
+    def nbytes(self) -> int:
+        return 0
+
+    def expect_whole(self, counted: bool) -> None:
+        pass  # every part is read whole anyway
+
+    def within(self, reports: np.ndarray) -> _ScopedSource:
+        return self._positional.within(reports)
 
 
 def compute_stored(

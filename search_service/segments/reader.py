@@ -85,10 +85,8 @@ class Segment:
         occurrences (ExactIndex.term_hits, ExactIndex.placed); a term whose
         parts the segment stores reads them instead (search/stored.py)."""
         hits = self.exact.term_hits(norm_term, _PER_SECTION_FACTOR)
-        stored = self.stored.parts(norm_term) if self.stored is not None else None
-        if stored is not None:
-            hits.know(stored)
-        return hits
+        stored = self.stored.hits(norm_term, hits) if self.stored is not None else None
+        return stored if stored is not None else hits
 
     def occurs(self, norm_term: str) -> np.ndarray:
         return self.exact.occurrences(norm_term)

@@ -136,9 +136,10 @@ def test_a_built_segment_reads_stored_parts(tmp_path: Path, monkeypatch: pytest.
         (part,) = index.segments.parts
         if minimum == 0:
             assert part.segment.stored is not None and "法" in part.segment.stored
-            assert part.segment.hits("法")._parts["units"] is not None  # read, not computed
+            assert part.segment.hits("法").source.stored("units")  # read, not computed
         else:
             assert part.segment.stored is None
+            assert not part.segment.hits("法").source.stored("units")
         answers[label] = [
             run_search(index, SearchRequest(q=q, per_page=100)) for q in ("法", "依法行政", "法治 -顾问", "行政执法")
         ]
@@ -149,3 +150,58 @@ def test_a_built_segment_reads_stored_parts(tmp_path: Path, monkeypatch: pytest.
         assert {k: list(v.pairs()) for k, v in with_stored.facets.items()} == {
             k: list(v.pairs()) for k, v in without.facets.items()
         }
+
+
+QUERIES = ("法", "依法行政", "法治 -顾问", "行政执法", "法律顾问 OR 普法", "执法")
+
+
+def _answers(index_dir: Path) -> list[tuple]:
+    from search_service.model import SearchRequest
+    from search_service.search import open_index, run_search
+
+    index = open_index(index_dir)
+    try:
+        out = []
+        for q in QUERIES:
+            for section in (None, "problems"):
+                result = run_search(index, SearchRequest(q=q, per_page=100, section=section))
+                out.append(
+                    (
+                        result.total,
+                        [(h.report_id, h.mentions, [s.position for s in h.sections]) for h in result.results],
+                        {k: list(v.pairs()) for k, v in result.facets.items()},
+                    )
+                )
+        return out
+    finally:
+        index.close()
+
+
+def test_stored_segments_after_an_update_answer_as_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an update, the build's segment (storing) has tombstones and the
+    update's segment holds reports whose sources fall among its own: the
+    segments are mapped and sorted, not laid end to end. The answers must
+    be those of a build of the same files in one segment, from positions."""
+    from bench.corpus import generate_corpus
+    from search_service.indexing import BuildOptions, build_index, update_index
+
+    source = tmp_path / "src"
+    source.mkdir()
+    files = sorted(generate_corpus(source, 40, 9))
+    monkeypatch.setattr(stored, "MIN_REPORTS", 0)
+    build_index(source, tmp_path / "updated", BuildOptions(segment_reports=20))
+    for path in files[5:8]:  # changed: their old reports deleted, new ones in the update's segment
+        path.write_text(path.read_text("utf-8").replace("法治", "法治建设", 1) + "\n依法行政法治宣传。\n", "utf-8")
+    files[30].unlink()
+    update_index(source, tmp_path / "updated", merge_policy=None)
+    monkeypatch.setattr(stored, "MIN_REPORTS", 10**9)
+    build_index(source, tmp_path / "fresh")
+    from search_service.search import open_index
+
+    index = open_index(tmp_path / "updated")
+    assert len(index.segments.parts) == 3 and index.segments._shifts.count(None) >= 1
+    assert all(part.segment.stored is not None for part in index.segments.parts)
+    index.close()
+    assert _answers(tmp_path / "updated") == _answers(tmp_path / "fresh")
