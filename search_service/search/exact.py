@@ -1128,9 +1128,13 @@ class _MergedTerm:
         return sum(hits.estimate for hits, _, _ in self.parts)
 
     def stored(self, name: str) -> bool:
-        """Whether every segment reads the part rather than computing it
-        (its stored parts): reading it whole is then cheaper than narrowing."""
-        return all(hits._source is not None and hits._source.stored(name) for hits, _, _ in self.parts)
+        """Whether every segment has the part or reads it rather than
+        computing it (its stored parts, or a part computed with the others
+        at once): merging it whole is then cheaper than narrowing."""
+        return all(
+            hits._parts[name] is not None or (hits._source is not None and hits._source.stored(name))
+            for hits, _, _ in self.parts
+        )
 
     def unit_mask(self) -> np.ndarray | None:
         """The segments' section masks end to end, when they come in order
