@@ -230,7 +230,9 @@ def index_merge(index_dir: Path | None, everything: bool) -> None:
         return [[s.name for s in segments]] if len(segments) > 1 else []
 
     with _errors_to_exit_codes():
-        name = merge_index(settings.index_dir, merge_all if everything else tiered_merge_policy)
+        name = merge_index(
+            settings.index_dir, merge_all if everything else tiered_merge_policy, settings.segment_reports
+        )
     log.info("merged into %s", name if name else "nothing to merge")
 
 

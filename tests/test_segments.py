@@ -132,6 +132,24 @@ def test_the_tiered_policy_keeps_the_segment_count_bounded(tmp_path):
     assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
 
 
+def test_a_builds_segments_of_the_configured_size_are_not_merged(tmp_path):
+    """The tiered policy's full size is half the configured segment size:
+    ten segments of 4 reports (full at 2) stay as they are after an update,
+    where a full size taken from the default (25,000) merged them all."""
+    source = make_corpus(tmp_path / "src", 8)
+    files = sorted(source.glob("*.txt"))
+    assert len(files) == 40
+    index_dir = tmp_path / "ix"
+    build_index(source, index_dir, BuildOptions(jobs=1, segment_reports=4))
+    assert len(read_commit(store.current_generation(index_dir)).segments) == 10
+    files[0].write_text(files[0].read_text("utf-8") + "\n修订。\n", "utf-8")
+    update_index(source, index_dir, BuildOptions(jobs=1, segment_reports=4))
+    segments = read_commit(store.current_generation(index_dir)).segments
+    assert len(segments) == 11 and [s.live for s in segments].count(4) == 9
+    assert merge_index(index_dir, segment_reports=4) is None  # nothing crowded
+    assert merge_index(index_dir) is not None  # with the default size's full, all of them at once
+
+
 def test_tiered_policy_merges_only_crowded_tiers():
     from search_service.segments.format import SegmentEntry
 

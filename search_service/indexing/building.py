@@ -11,6 +11,7 @@ any of them before the switch leaves the served index exactly as it was.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -392,19 +393,32 @@ def update_index(
         summary.reused = len(reused)
         first_seen = _finish(index_dir, summary, commit, info, previous, manifest, started)
         if merge_policy is not None:
-            _merge(index_dir, merge_policy, first_seen)
+            _merge(index_dir, sized_policy(merge_policy, options.segment_reports), first_seen)
     return summary
 
 
-def merge_index(index_dir: Path, merge_policy: MergePolicy = tiered_merge_policy) -> str | None:
+def merge_index(
+    index_dir: Path, merge_policy: MergePolicy = tiered_merge_policy, segment_reports: int | None = None
+) -> str | None:
     """Merge the live commit's segments as the policy says, under the
-    writer lock; the new commit's name, or None when nothing was merged."""
+    writer lock; the new commit's name, or None when nothing was merged.
+    segment_reports: the size a build gives segments (None: the default)."""
     with writer_lock(index_dir):
         clean_leftovers(index_dir)
         live = store.current_generation(index_dir)
         if live is None:
             return None
-        return _merge(index_dir, merge_policy, store.read_first_seen(live))
+        return _merge(index_dir, sized_policy(merge_policy, segment_reports), store.read_first_seen(live))
+
+
+def sized_policy(merge_policy: MergePolicy, segment_reports: int | None) -> MergePolicy:
+    """The tiered policy with its full size at half the segment size builds
+    use (`segment_reports`, None: the default), so that a build's segments
+    are never merged with others whatever the setting; any other policy as
+    it is."""
+    if merge_policy is not tiered_merge_policy:
+        return merge_policy
+    return functools.partial(tiered_merge_policy, full=max(1, (segment_reports or DEFAULT_SEGMENT_REPORTS) // 2))
 
 
 def _merge(index_dir: Path, merge_policy: MergePolicy, first_seen: dict[str, str]) -> str | None:
