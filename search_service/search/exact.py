@@ -169,6 +169,8 @@ class TermHits:
         out_type = bool if values.dtype == bool else np.int64
         if len(keys) == 0:
             return np.zeros(len(reports), dtype=out_type)
+        if len(keys) == len(reports) and np.array_equal(keys, reports):
+            return values.astype(out_type)  # the term's own reports (a common term's candidates)
         if self._source is not None and len(reports) * _DENSE_SHARE >= self._source.report_count:
             dense = np.zeros(self._source.report_count, dtype=out_type)
             dense[keys] = values
@@ -227,7 +229,11 @@ class TermView:
             or self._hits._parts[name] is not None
             or len(self._reports) * _SCOPED_SHARE > source.report_count
             or source.stored(name)
+            or source.estimate() <= len(self._reports)
         ):
+            # Whole: known, asked for in many reports, read rather than
+            # computed, or rarer than the reports (its few occurrences found
+            # whole cost less than narrowing its pair lists to them).
             return None
         if self._narrow is None:
             self._narrow = source.within(self._reports)
@@ -811,8 +817,10 @@ class ExactIndex:
 
     @staticmethod
     def load(folder: Path) -> dict[str, np.ndarray]:
-        """The saved arrays, memory-mapped."""
-        return {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ExactIndex.ARRAYS}
+        """The saved arrays, memory-mapped (as plain ndarray views of the
+        mapping: slicing a np.memmap costs a few microseconds in Python
+        each time, and a query slices the pair lists hundreds of times)."""
+        return {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in ExactIndex.ARRAYS}
 
     def _list(self, keys: np.ndarray, offsets: np.ndarray, positions: np.ndarray, key: int) -> np.ndarray:
         i = int(np.searchsorted(keys, key))

@@ -90,13 +90,13 @@ def tally(index: OpenIndex, context: FacetContext, name: str, codes: np.ndarray,
 
     When the matching reports are most of those the other filters leave (a
     common term), the counts are those of all the reports left, kept per
-    index and filters (`OpenIndex.per_filters`), less those of the few that
+    index and filters (`OpenIndex.kept`), less those of the few that
     do not match: both ways count the same reports."""
     others, chosen, complement = context.selection(name, index.report_count)
     counted = np.bincount(codes[chosen] + 1, minlength=size + 1)
     if not complement:
         return counted
-    base = index.per_filters(
+    base = index.kept(
         ("facet", name, context.filters.key_but(name)), lambda: np.bincount(codes[others] + 1, minlength=size + 1)
     )
     return base - counted

@@ -34,9 +34,9 @@ from search_service.text import tokenizer_identity
 # 1,000,000 reports), and a worker's private memory must not.
 _CACHED_TERMS = 256
 _CACHED_TERM_BYTES = 64 << 20
-# What depends on the filters alone (a facet's counts over every report
-# they leave): at most this many values per commit.
-_CACHED_PER_FILTERS = 512
+# What depends on the commit and filters alone (a facet's counts over every
+# report they leave): at most this many values per commit.
+_CACHED_KEPT = 512
 
 
 @dataclass
@@ -174,7 +174,7 @@ class OpenIndex:
         self.units = UnitArrays(seg.unit_report, seg.unit_kind, seg.first_of_report)
         self.exact = _Exact(seg)
         self._hits_cache: OrderedDict[str, TermHits] = OrderedDict()
-        self._per_filters: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._kept: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.report_count = seg.report_count
         self.unit_count = seg.unit_count
@@ -201,25 +201,22 @@ class OpenIndex:
                 held -= dropped.nbytes
         return found
 
-    def per_filters(self, key: tuple, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    def kept(self, key: tuple, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """compute(), kept under key: for values that depend on the commit
-        and the request's filters alone, not on its terms (read only)."""
+        (and a request's filters) alone, not on its terms (read only)."""
         with self._cache_lock:
-            kept = self._per_filters.get(key)
+            kept = self._kept.get(key)
             if kept is not None:
-                self._per_filters.move_to_end(key)
+                self._kept.move_to_end(key)
                 return kept
         value = compute()
         value.flags.writeable = False
         with self._cache_lock:
-            self._per_filters[key] = value
-            while len(self._per_filters) > _CACHED_PER_FILTERS:
-                self._per_filters.popitem(last=False)
+            self._kept[key] = value
+            while len(self._kept) > _CACHED_KEPT:
+                self._kept.popitem(last=False)
         return value
 
-    @cached_property
-    def mean_report_length(self) -> float:
-        return float(self.report_length.mean()) if self.report_count else 1.0
 
     # --------------------------------------------------------------- reports
 

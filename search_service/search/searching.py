@@ -160,8 +160,7 @@ def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray, views
     """BM25 of each candidate (sorted ordinals); views: each positive
     term's answers within a set holding the candidates."""
     n = max(index.report_count, 1)
-    lengths = index.report_length[candidates]
-    avg = index.mean_report_length
+    norm = index.kept(("bm25 length norm",), lambda: _length_norm(index))[candidates]
     score = np.zeros(len(candidates), dtype=np.float64)
     for term in parsed.positive_terms:
         df = len(index.hits(term.norm).reports)
@@ -170,9 +169,16 @@ def _scores(index: OpenIndex, parsed: ParsedQuery, candidates: np.ndarray, views
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         view = views[term.norm]
         tf = view.counts_among(candidates).astype(np.float64)
-        score += idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * lengths / avg))
+        score += idf * tf * (_K1 + 1) / (tf + norm)
         score += _TITLE_WEIGHT * idf * view.titles_among(candidates)
     return score
+
+
+def _length_norm(index: OpenIndex) -> np.ndarray:
+    """Per report, BM25's length part of the denominator, the same for
+    every term: k1 * (1 - b + b * length / mean length)."""
+    avg = float(index.report_length.mean()) if index.report_count else 1.0
+    return _K1 * (1 - _B + _B * index.report_length / avg)
 
 
 class Matches:

@@ -187,5 +187,6 @@ def save_arrays(folder: Path, group: str, **arrays: np.ndarray) -> None:
 
 
 def load_array(folder: Path, group: str, name: str) -> np.ndarray:
-    """One saved array, memory-mapped (read-only)."""
-    return np.load(folder / f"{group}.{name}.npy", mmap_mode="r", allow_pickle=False)
+    """One saved array, memory-mapped (read-only; a plain ndarray view of
+    the mapping, which slices faster than a np.memmap)."""
+    return np.asarray(np.load(folder / f"{group}.{name}.npy", mmap_mode="r", allow_pickle=False))
