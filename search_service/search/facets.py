@@ -30,7 +30,7 @@ from search_service.model import (
     SearchRequest,
     value_label,
 )
-from search_service.search.filters import Filters
+from search_service.search.filters import Filters, units_passing
 from search_service.search.reader import OpenIndex
 
 
@@ -156,8 +156,7 @@ class SectionFacet:
     def counts(self, index: OpenIndex, context: FacetContext) -> Counts:
         satisfied = context.satisfied_units
         if not context.units_within_filters:
-            eligible = context.filters.all_but("", index.report_count)  # the section filter is not a mask
-            satisfied = satisfied & eligible[index.units.report]
+            satisfied = satisfied & units_passing(index, context.filters)  # the section filter is not a mask
         kinds = len(SECTION_KINDS)
         # A section that is its report's only one of its kind counts its
         # report once; the (report, kind) pairs of the others (few) are

@@ -65,3 +65,12 @@ def filter_masks(index: OpenIndex, request: SearchRequest) -> Filters:
         wanted_codes = np.array([lookup[w] for w in wanted if w in lookup], dtype=np.int32)
         masks[name] = np.isin(index.reports.codes[name], wanted_codes)
     return Filters(masks, keys)
+
+
+def units_passing(index: OpenIndex, filters: Filters) -> np.ndarray:
+    """The sections of the reports passing every filter, as a mask (kept
+    per commit and filters: a gather over every section)."""
+    return index.kept(
+        ("sections passing", filters.key_but("")),
+        lambda: filters.all_but("", index.report_count)[index.units.report],
+    )

@@ -35,8 +35,10 @@ from search_service.text import tokenizer_identity
 _CACHED_TERMS = 256
 _CACHED_TERM_BYTES = 64 << 20
 # What depends on the commit and filters alone (a facet's counts over every
-# report they leave): at most this many values per commit.
+# report they leave, the sections of the reports they leave): at most this
+# many values and bytes per commit.
 _CACHED_KEPT = 512
+_CACHED_KEPT_BYTES = 64 << 20
 
 
 @dataclass
@@ -213,10 +215,11 @@ class OpenIndex:
         value.flags.writeable = False
         with self._cache_lock:
             self._kept[key] = value
-            while len(self._kept) > _CACHED_KEPT:
-                self._kept.popitem(last=False)
+            held = sum(v.nbytes for v in self._kept.values())
+            while len(self._kept) > 1 and (len(self._kept) > _CACHED_KEPT or held > _CACHED_KEPT_BYTES):
+                _, dropped = self._kept.popitem(last=False)
+                held -= dropped.nbytes
         return value
-
 
     # --------------------------------------------------------------- reports
 

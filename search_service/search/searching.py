@@ -25,7 +25,7 @@ from search_service.model import (
 )
 from search_service.search.exact import TermView
 from search_service.search.facets import FacetContext, facet_values
-from search_service.search.filters import filter_masks
+from search_service.search.filters import Filters, filter_masks, units_passing
 from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
 from search_service.search.reader import OpenIndex
 from search_service.search.snippets import located_snippets
@@ -289,7 +289,7 @@ def find(
     views = {t.norm: index.hits(t.norm).within(scope) for t in (*parsed.positive_terms, *parsed.excluded)}
     unit_ok = _satisfying_units(index, parsed, scope, views)
     if kind_code is not None:
-        unit_scope = unit_ok & (index.units.kind == kind_code)
+        unit_scope = unit_ok & index.kept(("sections of kind", kind_code), lambda: index.units.kind == kind_code)
         matched = np.zeros(index.report_count, dtype=bool)
         matched[index.units.report[unit_scope]] = True
     else:
@@ -308,20 +308,25 @@ def find(
     else:
         sign = 1 if request.sort == "year" else -1
         keys = (-scores, sign * index.reports.year[candidates])
-    # Without a section filter or an excluded term, the final reports are
-    # the scope, outside which no section is satisfied.
-    inside = kind_code is None and not parsed.excluded
-    total = SearchTotal(reports=int(np.count_nonzero(final)), sections=_sections_in(index, unit_scope, final, inside))
+    total = SearchTotal(
+        reports=int(np.count_nonzero(final)),
+        sections=_sections_in(index, unit_scope, final, filters, kind_code, parsed),
+    )
     return Matches(parsed, candidates, scores, keys, total, facets, kind_code)
 
 
-def _sections_in(index: OpenIndex, units: np.ndarray, reports: np.ndarray, inside: bool) -> int:
-    """How many of the sections `units` (a mask) lie in `reports` (a mask);
-    inside: they all do."""
-    if inside:
+def _sections_in(
+    index: OpenIndex, units: np.ndarray, final: np.ndarray, filters: Filters, kind_code: int | None, parsed: ParsedQuery
+) -> int:
+    """How many of the sections `units` (a mask) lie in the `final` reports."""
+    if kind_code is None and not parsed.excluded:
+        # The final reports are the scope, outside which none is satisfied.
         return int(np.count_nonzero(units))
+    if kind_code is not None:
+        # Their reports match by them: the final ones are those passing the filters.
+        return int(np.count_nonzero(units & units_passing(index, filters)))
     chosen = np.flatnonzero(units)
-    return int(np.count_nonzero(reports[index.units.report[chosen]]))
+    return int(np.count_nonzero(final[index.units.report[chosen]]))
 
 
 def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_limit: int = 3) -> list[ReportHit]:

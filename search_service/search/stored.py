@@ -136,7 +136,9 @@ class StoredTerms:
         paths = [folder / f"{name}.npy" for name in FILES]
         if not all(p.is_file() for p in paths):
             return None
-        terms, counts, offsets, large_reports, large_counts, units, titles = (np.asarray(np.load(p, mmap_mode="r")) for p in paths)
+        terms, counts, offsets, large_reports, large_counts, units, titles = (
+            np.asarray(np.load(p, mmap_mode="r")) for p in paths
+        )
         parts = StoredParts(np.asarray(terms), counts, np.asarray(offsets), large_reports, large_counts, units, titles)
         return cls(parts, report_count, unit_count)
 
