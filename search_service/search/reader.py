@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import overload
+from typing import Generic, TypeVar, overload
 
 import numpy as np
 
@@ -175,9 +175,8 @@ class OpenIndex:
         )
         self.units = UnitArrays(seg.unit_report, seg.unit_kind, seg.first_of_report)
         self.exact = _Exact(seg)
-        self._hits_cache: OrderedDict[str, TermHits] = OrderedDict()
-        self._kept: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._hits_cache: _Bounded[str, TermHits] = _Bounded(_CACHED_TERMS, _CACHED_TERM_BYTES)
+        self._kept: _Bounded[tuple, np.ndarray] = _Bounded(_CACHED_KEPT, _CACHED_KEPT_BYTES)
         self.report_count = seg.report_count
         self.unit_count = seg.unit_count
         self.report_length = seg.report_length
@@ -187,38 +186,20 @@ class OpenIndex:
 
     def hits(self, norm_term: str) -> TermHits:
         """Where a normalised term occurs (cached per commit)."""
-        with self._cache_lock:
-            cached = self._hits_cache.get(norm_term)
-            if cached is not None:
-                self._hits_cache.move_to_end(norm_term)
-                return cached
-        found = self.segments.hits(norm_term)
-        with self._cache_lock:
-            self._hits_cache[norm_term] = found
-            # Parts are computed after a term is cached, so the sizes are
-            # taken again at each insertion; the newest term always stays.
-            held = sum(hits.nbytes for hits in self._hits_cache.values())
-            while len(self._hits_cache) > 1 and (len(self._hits_cache) > _CACHED_TERMS or held > _CACHED_TERM_BYTES):
-                _, dropped = self._hits_cache.popitem(last=False)
-                held -= dropped.nbytes
+        found = self._hits_cache.get(norm_term)
+        if found is None:
+            found = self.segments.hits(norm_term)
+            self._hits_cache.put(norm_term, found)
         return found
 
     def kept(self, key: tuple, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """compute(), kept under key: for values that depend on the commit
         (and a request's filters) alone, not on its terms (read only)."""
-        with self._cache_lock:
-            kept = self._kept.get(key)
-            if kept is not None:
-                self._kept.move_to_end(key)
-                return kept
-        value = compute()
-        value.flags.writeable = False
-        with self._cache_lock:
-            self._kept[key] = value
-            held = sum(v.nbytes for v in self._kept.values())
-            while len(self._kept) > 1 and (len(self._kept) > _CACHED_KEPT or held > _CACHED_KEPT_BYTES):
-                _, dropped = self._kept.popitem(last=False)
-                held -= dropped.nbytes
+        value = self._kept.get(key)
+        if value is None:
+            value = compute()
+            value.flags.writeable = False
+            self._kept.put(key, value)
         return value
 
     # --------------------------------------------------------------- reports
@@ -318,6 +299,59 @@ class OpenIndex:
 
     def close(self) -> None:
         self.segments.close()
+
+
+K = TypeVar("K")
+V = TypeVar("V", TermHits, np.ndarray)
+
+
+class _Bounded(Generic[K, V]):
+    """The most recently used values, at most `count` of them and `nbytes`
+    bytes (their `nbytes`, taken again at each insertion: a term's parts are
+    computed after it is cached); the newest always stays. Thread-safe."""
+
+    def __init__(self, count: int, nbytes: int) -> None:
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self.max_count = count
+        self.max_bytes = nbytes
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._values[key] = value
+            held = sum(v.nbytes for v in self._values.values())
+            while len(self._values) > 1 and (len(self._values) > self.max_count or held > self.max_bytes):
+                _, dropped = self._values.popitem(last=False)
+                held -= dropped.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def __getitem__(self, key: K) -> V:
+        return self._values[key]
+
+    def keys(self) -> list[K]:
+        """Least recently used first."""
+        with self._lock:
+            return list(self._values)
+
+    def values(self) -> list[V]:
+        with self._lock:
+            return list(self._values.values())
 
 
 def _parse_time(value: object) -> float | None:

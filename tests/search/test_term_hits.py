@@ -57,11 +57,10 @@ def test_term_hits_equal_the_exact_index(index, monkeypatch, factor):
             assert getattr(ours, name).dtype == np.int32
 
 
-def test_the_term_cache_is_bounded_by_the_bytes_of_its_terms(sample_index, monkeypatch):
+def test_the_term_cache_is_bounded_by_the_bytes_of_its_terms(sample_index):
     """A worker's private memory must not grow with the collection through
     its term cache: past the byte budget the least recently used terms go,
     and the newest stays whatever its size."""
-    search_reader = importlib.import_module("search_service.search.reader")
     from search_service.model import SearchRequest
     from search_service.search import find
 
@@ -72,11 +71,11 @@ def test_the_term_cache_is_bounded_by_the_bytes_of_its_terms(sample_index, monke
         for term in terms:
             find(index, SearchRequest(q=term))
             sizes[term] = index._hits_cache[normalize(term)].nbytes
-        assert list(index._hits_cache) == [normalize(t) for t in terms]
+        assert index._hits_cache.keys() == [normalize(t) for t in terms]
         assert all(size > 0 for size in sizes.values())
 
         budget = sizes["年度"] + sizes["建设"]
-        monkeypatch.setattr(search_reader, "_CACHED_TERM_BYTES", budget)
+        index._hits_cache.max_bytes = budget
         index._hits_cache.clear()
         for term in terms:
             find(index, SearchRequest(q=term))
@@ -84,11 +83,11 @@ def test_the_term_cache_is_bounded_by_the_bytes_of_its_terms(sample_index, monke
             # others fit the budget.
             newest = index._hits_cache[normalize(term)].nbytes
             assert sum(hits.nbytes for hits in index._hits_cache.values()) - newest <= budget
-            assert next(reversed(index._hits_cache)) == normalize(term)
+            assert index._hits_cache.keys()[-1] == normalize(term)
         assert normalize("法") not in index._hits_cache
 
-        monkeypatch.setattr(search_reader, "_CACHED_TERM_BYTES", 1)
+        index._hits_cache.max_bytes = 1
         find(index, SearchRequest(q="法"))
-        assert list(index._hits_cache) == [normalize("法")]
+        assert index._hits_cache.keys() == [normalize("法")]
     finally:
         index.close()
