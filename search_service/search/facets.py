@@ -47,9 +47,6 @@ class Counts:
         return len(self.values)
 
 
-_NONE = Counts([], [])
-
-
 @dataclass(frozen=True)
 class FacetContext:
     """What every facet may read about one search."""
