@@ -203,6 +203,20 @@ class Section:
         return self.original if self.original is not None else self.text
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A field ingestion could not settle from the text, and why.
+
+    The rules decide every document; a doubt says the decision rests on weak
+    evidence (no title and no year, a year only the body's most frequent
+    year gives, a unit never named). Doubts are listed for a curator
+    (`index stats`, /curation) until the folder's manifest settles the
+    field, which removes the doubt."""
+
+    field: str  # "doc_type", "year", "unit", "level", "province", …
+    reason: str  # for people, in Chinese: 无标题且开头未写年份
+
+
 @dataclass
 class Report:
     """One annual rule-of-law report as ingestion understood it."""
@@ -224,6 +238,12 @@ class Report:
     encoding: str | None = None
     format: str | None = None
     traditional: bool = False
+    # Why doc_type is what it is: which title, opening, parts or look-alike
+    # sign decided it (classify.Verdict's reason), for `parse --json` and
+    # the curator.
+    doc_type_reason: str = ""
+    # Fields decided on weak evidence, for the curator (Doubt).
+    doubts: tuple[Doubt, ...] = ()
 
     @property
     def is_report(self) -> bool:

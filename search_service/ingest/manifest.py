@@ -103,7 +103,12 @@ def load_manifest(root: Path) -> Manifest:
 def apply_manifest(report: Report, root: Path) -> Report:
     """The report with what the folder's manifest says about its file."""
     overrides = load_manifest(root).overrides(report.source)
-    return replace(report, **overrides) if overrides else report
+    if not overrides:
+        return report
+    # What the curator settled is no longer in doubt.
+    doubts = tuple(doubt for doubt in report.doubts if doubt.field not in overrides)
+    reason = f"清单（manifest）指定为 {overrides['doc_type']}" if "doc_type" in overrides else report.doc_type_reason
+    return replace(report, **overrides, doubts=doubts, doc_type_reason=reason)
 
 
 def _read_rows(root: Path) -> dict[str, dict[str, object]]:
