@@ -2,6 +2,7 @@
 
 The steps, each owned by its module:
 
+    lines run together -> lines again       restructuring
     paragraphs (traditional -> simplified)  traditional
     -> title and where the body starts      title
     -> signature block at the end           signature
@@ -24,6 +25,7 @@ from search_service.ingest.document import RawDocument, has_chinese
 from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name
 from search_service.ingest.gazetteer import gazetteer
 from search_service.ingest.places import Places, find_names, find_places
+from search_service.ingest.restructuring import restore_lines
 from search_service.ingest.sections import split_sections
 from search_service.ingest.signature import find_signature, is_issuer_line
 from search_service.ingest.title import compact, find_header, is_body_line, split_glued_title
@@ -200,7 +202,8 @@ def parse_document(document: RawDocument) -> Report:
     Raises UnreadableFile when the text has no Chinese text at all."""
     if not has_chinese(document.text, MIN_CHINESE):
         raise UnreadableFile(document.source, "no Chinese text")
-    paragraphs, traditional = to_paragraphs(document.text)
+    text = "\n".join(restore_lines(document.text.split("\n")))
+    paragraphs, traditional = to_paragraphs(text)
     paragraphs = _unglue_title(paragraphs)
     texts = [p.text for p in paragraphs]
     header = find_header(texts, document.meta)

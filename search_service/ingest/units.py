@@ -152,6 +152,8 @@ def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
         level = _government_level(name) if name else None
         return Unit(level, name, None) if level else None
     if _DEPARTMENT_END.search(part):
+        if _SELF_REFERENCE.match(part):
+            return None
         own_town = town if town and _TOWNSHIP_OFFICE.search(part) else None
         return Unit(DEPARTMENT, part, own_town) if _is_office_name(part) else None
     if town:
@@ -159,6 +161,10 @@ def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
     name = _longest_place_suffix(_GOVERNMENT.sub("", part))
     level = _government_level(name) if name else None
     return Unit(level, name, None) if level else None
+
+
+# A department that speaks of itself (我局, 本局, 我委, 该厅): no name.
+_SELF_REFERENCE = re.compile(r"^[我本该](?:[局委厅办院署所站队处科]|单位|部门|中心)")
 
 
 # A department's name: a place or a generic unit word, then the office.
