@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from search_service.model import Section
 
@@ -128,25 +129,65 @@ def _part_words(body: str) -> int:
 # ---------------------------------------------------------------- verdict
 
 
-def _title_verdict(title: str, kinds: set[str], opening: str, body: str) -> str | None:
+@dataclass(frozen=True)
+class Verdict:
+    """What a document is and why: the sign that decided it, in words a
+    curator reads (`parse --json`'s doc_type_reason). `weak` when only the
+    body's parts decided it (no title, no opening that says what it is):
+    such a document is listed for a curator."""
+
+    doc_type: str
+    reason: str
+    weak: bool = False
+
+
+# An addressee line to subordinates: 各市（州）人民政府，省政府各部门： heads a
+# 通知 or a 通报 (of 考核 results), never a report to a superior.
+_TO_SUBORDINATES = re.compile(r"^各(?!位)|[，,、]\s*各(?!位)|各(?:部门|单位|直属机构)")
+# One leader speaking of themself: 我 not followed by a unit word (我县, 我局,
+# 我们), 本人, or 作为…主要负责人，我.
+_FIRST_PERSON = re.compile(
+    r"本人|(?<![自你敌忘])我(?!为群众)(?![们国省市县区镇乡旗州盟局委厅办院所站队街道单位部门中心校处科司党村社组])"
+)
+MIN_FIRST_PERSON = 3
+
+
+def _title_verdict(title: str, kinds: set[str], opening: str, body: str) -> Verdict | None:
     """What the title says: a report, another document, or None when it
     does not say (then the content decides)."""
     reports_first = _PLAN_END.search(title) and re.search(r"总结|报告", _CITED.sub("", title))
-    if (_NOT_REPORT_END.search(title) and not reports_first) or _NOT_REPORT_START.search(title):
-        return OTHER
-    if _PERSONAL_REPORT.search(title) or _NEWS_VERB.search(title) or _OTHER_REPORT.search(title):
-        return OTHER
-    if _NOT_REPORT.search(title) and not _REPORT_END.search(title):
-        return OTHER
+    if (match := _NOT_REPORT_END.search(title)) and not reports_first:
+        return Verdict(OTHER, f"标题以“{match.group()}”结尾，是其他文件")
+    if match := _NOT_REPORT_START.search(title):
+        return Verdict(OTHER, f"标题以“{match.group()}”开头，是其他文件")
+    if match := _PERSONAL_REPORT.search(title):
+        return Verdict(OTHER, f"标题写“{match.group()}”：个人述职述法报告")
+    if match := _NEWS_VERB.search(title):
+        return Verdict(OTHER, f"标题写“{match.group()}”：新闻报道")
+    if match := _OTHER_REPORT.search(title):
+        return Verdict(OTHER, f"标题写“{match.group()}”：另一类报告")
+    if (match := _NOT_REPORT.search(title)) and not _REPORT_END.search(title):
+        return Verdict(OTHER, f"标题写“{match.group()}”，不是报告")
     if _TOPIC.search(title) and _REPORT.search(title):
-        has_parts = bool(kinds) or _part_words(body) >= MIN_PART_WORDS or _opening_says_report(opening)
-        return ANNUAL_REPORT if has_parts else OTHER
+        if kinds:
+            return Verdict(ANNUAL_REPORT, "标题是法治政府建设报告，正文有报告的部分（" + _kinds_named(kinds) + "）")
+        if _part_words(body) >= MIN_PART_WORDS:
+            return Verdict(ANNUAL_REPORT, "标题是法治政府建设报告，正文写到举措、问题或下一步")
+        if _opening_says_report(opening):
+            return Verdict(ANNUAL_REPORT, "标题是法治政府建设报告，开头写“报告如下”")
+        return Verdict(OTHER, "标题像报告，但正文没有报告的部分")
     return None
 
 
-def classify(title: str, opening: str, sections: Sequence[Section], template: bool | None = None) -> str:
-    """The document's type: "annual_report" for an annual rule-of-law
-    report, else "other".
+_KIND_LABELS = {"measures": "举措", "problems": "问题", "plans": "下一步", "leadership": "第一责任人"}
+
+
+def _kinds_named(kinds: set[str]) -> str:
+    return "、".join(label for kind, label in _KIND_LABELS.items() if kind in kinds)
+
+
+def judge(title: str, opening: str, sections: Sequence[Section], template: bool | None = None) -> Verdict:
+    """The document's type and the sign that decided it.
 
     `title` is the report's title ("" when it has none), `opening` its first
     paragraphs (a salutation and the preamble); `template`, when the caller
@@ -155,22 +196,48 @@ def classify(title: str, opening: str, sections: Sequence[Section], template: bo
     if template is None:
         template = is_template(title + "\n" + opening + "\n" + body)
     if template:
-        return OTHER
+        return Verdict(OTHER, "范文或模板：有占位符（xx镇、20xx年、某县）或范文网站的标记")
     kinds = {section.kind for section in sections} & REPORT_KINDS
-    if _OTHER_OPENING.search(opening):
-        return OTHER
+    if match := _OTHER_OPENING.search(opening):
+        return Verdict(OTHER, f"开头写“{match.group()}”，是其他文件")
+    first_line = opening.split("\n", 1)[0]
+    if _SALUTATION_LINE.match(first_line) and _TO_SUBORDINATES.search(first_line):
+        return Verdict(OTHER, "抬头写给下级（各…），是通知或通报")
+    speaking = _FIRST_PERSON.findall(opening + "\n" + body[:6000])
+    if len(speaking) >= MIN_FIRST_PERSON:
+        return Verdict(OTHER, f"以第一人称（我、本人）写了{len(speaking)}处：个人述职述法报告")
     if title:
         verdict = _title_verdict(title, kinds, opening, body)
         if verdict is not None:
             return verdict
     topic = len(_TOPIC.findall(opening + body))
     if _opening_says_report(opening) and (kinds or _part_words(body) >= 1) and topic >= 1:
-        return ANNUAL_REPORT
+        return Verdict(ANNUAL_REPORT, "开头写法治政府建设情况“报告如下”，正文有报告的部分")
     if len(kinds) + _part_words(body) >= 3 and topic >= MIN_TOPIC_MENTIONS and _TOPIC_OPENING.search(opening):
-        return ANNUAL_REPORT
+        return Verdict(ANNUAL_REPORT, "开头写法治政府建设，正文有报告的部分（举措、问题、下一步）")
     if not title and kinds and _reports_on_year(opening) and _OTHER_REPORT.search(opening) is None:
-        return ANNUAL_REPORT
-    return OTHER
+        return Verdict(ANNUAL_REPORT, "无标题；开头以所报告的年份起笔、写法治政府建设，正文有报告的部分")
+    if not title and not opening.strip() and len(kinds) >= MIN_PART_KINDS and topic >= MIN_TOPIC_MENTIONS:
+        # A copy that starts straight at 一、: nothing but its parts says
+        # what it is.
+        return Verdict(
+            ANNUAL_REPORT, "无标题、无开头，从第一部分起笔；正文有报告的部分（" + _kinds_named(kinds) + "）", weak=True
+        )
+    if title:
+        return Verdict(OTHER, "标题不是法治政府建设报告")
+    return Verdict(OTHER, "无标题，开头未说明是法治政府建设报告")
+
+
+# An addressee line (…：) standing first.
+_SALUTATION_LINE = re.compile(r"^[^。；;！？]{2,80}[:：]$")
+# Report parts enough to call a text without title or opening a report.
+MIN_PART_KINDS = 2
+
+
+def classify(title: str, opening: str, sections: Sequence[Section], template: bool | None = None) -> str:
+    """The document's type: "annual_report" for an annual rule-of-law
+    report, else "other" (see `judge`)."""
+    return judge(title, opening, sections, template).doc_type
 
 
 def is_report(title: str, sections: Sequence[Section]) -> bool:

@@ -49,24 +49,40 @@ def year_in_title(title: str) -> int | None:
     return years[0] if years else None
 
 
+# Where a year was found: the title, the opening, or only the body's most
+# frequent year (weak evidence, listed for a curator).
+YEAR_FROM_TITLE, YEAR_FROM_OPENING, YEAR_FROM_BODY = "title", "opening", "body"
+# A whole date (2025年1月20日, 2025-01-20): a meeting's or the page's day,
+# not a year the body reports on.
+_WHOLE_DATE = re.compile(
+    rf"(?:(?:19|20)\d\d|[{DIGIT_CHARS}]{{4}})\s*年\s*[\d{DIGIT_CHARS}十]{{1,3}}\s*月\s*[\d{DIGIT_CHARS}十]{{1,3}}\s*日"
+    r"|(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}"
+)
+
+
 def find_year(title: str, preamble: str, body: str) -> int | None:
     """The year the report is about: from the title; else the preamble's
     "现将2024年…" or opening "2024年，"; else the year the body names
-    most often (ranges and cited titles left out). None when no year."""
+    most often (ranges, cited titles and whole dates left out). None when no year."""
+    return year_and_source(title, preamble, body)[0]
+
+
+def year_and_source(title: str, preamble: str, body: str) -> tuple[int | None, str | None]:
+    """find_year's year and where it was found (YEAR_FROM_*; None with no year)."""
     year = year_in_title(title)
     if year is not None:
-        return year
+        return year, YEAR_FROM_TITLE
     if _RANGE.search(ascii_digits(title)):
         # A plan for a period (实施方案（2022—2025年）) is about no one year.
-        return None
+        return None, None
     cleaned = _RANGE.sub("", _CITED.sub("", ascii_digits(preamble)))
     for match in _PREAMBLE_YEAR.finditer(cleaned):
         text = match.group(1) or match.group(2) or match.group(3)
         year = int(text) if text.isdigit() else digit_year(text)
         if year is not None:
-            return year
-    counts = Counter(_years(_RANGE.sub("", _CITED.sub("", ascii_digits(body)))))
-    return counts.most_common(1)[0][0] if counts else None
+            return year, YEAR_FROM_OPENING
+    counts = Counter(_years(_WHOLE_DATE.sub("", _RANGE.sub("", _CITED.sub("", ascii_digits(body))))))
+    return (counts.most_common(1)[0][0], YEAR_FROM_BODY) if counts else (None, None)
 
 
 # ------------------------------------------------------------------- town

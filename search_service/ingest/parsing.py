@@ -20,9 +20,9 @@ import logging
 import re
 
 from search_service.errors import UnreadableFile
-from search_service.ingest.classify import classify, is_template
+from search_service.ingest.classify import ANNUAL_REPORT, Verdict, is_template, judge
 from search_service.ingest.document import RawDocument, has_chinese
-from search_service.ingest.fields import find_published, find_year, town_in_body, town_in_name
+from search_service.ingest.fields import YEAR_FROM_BODY, find_published, town_in_body, town_in_name, year_and_source
 from search_service.ingest.gazetteer import gazetteer
 from search_service.ingest.places import Places, find_names, find_places
 from search_service.ingest.restructuring import restore_lines
@@ -31,7 +31,7 @@ from search_service.ingest.signature import find_signature, is_issuer_line
 from search_service.ingest.title import compact, find_header, is_body_line, split_glued_title
 from search_service.ingest.traditional import Paragraph, to_paragraphs
 from search_service.ingest.units import CITY, COUNTY, DEPARTMENT, PROVINCE, TOWNSHIP, Unit, find_unit
-from search_service.model import Report, Section
+from search_service.model import Doubt, Report, Section
 from search_service.text import normalize, to_simplified
 
 log = logging.getLogger(__name__)
@@ -194,6 +194,30 @@ def _places_for_unit(unit: Unit, found: Places) -> Places:
     return found
 
 
+def _doubts(
+    verdict: Verdict, year: int | None, year_source: str | None, unit: Unit, places: Places
+) -> tuple[Doubt, ...]:
+    """The fields decided on weak evidence, for a curator: a classification
+    only the parts decided, and for an annual report a year the text does
+    not state, a unit it never names, a place it does not settle."""
+    doubts: list[Doubt] = []
+    if verdict.weak:
+        doubts.append(Doubt("doc_type", verdict.reason))
+    if verdict.doc_type != ANNUAL_REPORT:
+        return tuple(doubts)
+    if year is None:
+        doubts.append(Doubt("year", "标题和开头都未写报告年份（发布日期不作为报告年份）"))
+    elif year_source == YEAR_FROM_BODY:
+        doubts.append(Doubt("year", f"标题和开头未写年份，{year}年仅由正文中最常出现的年份推断"))
+    if unit.level is None:
+        doubts.append(Doubt("level", "未能判断发布单位的级别"))
+    if not unit.name:
+        doubts.append(Doubt("unit", "文中未写发布单位的名称（只写“我局”“我县”等，或未署名）"))
+    if places.province is None:
+        doubts.append(Doubt("province", "文中未写明所在地区"))
+    return tuple(doubts)
+
+
 def parse_document(document: RawDocument) -> Report:
     """Find a report's fields and sections in a read document. Every
     document with Chinese text gives a Report; one that is not an annual
@@ -226,7 +250,7 @@ def parse_document(document: RawDocument) -> Report:
     issuers = [issuer for issuer in issuers if issuer]
     salutation, opening = _salutation_and_opening(body)
 
-    year = find_year(title, opening, body_text)
+    year, year_source = year_and_source(title, opening, body_text)
     sections = split_sections(body, year)
     prefixes = _prefix_names("|".join([title, *issuers, opening[:200]]))
     addressed = [name for name, _, _ in find_names(salutation)]
@@ -255,6 +279,7 @@ def parse_document(document: RawDocument) -> Report:
     )
     places = _places_for_unit(unit, found)
     published = find_published(document.meta, texts[: header.body_start], signature.date)
+    verdict = judge(title, "\n".join(filter(None, (salutation, opening))), sections, template)
     report = Report(
         report_id=report_id(title, sections),
         title=title or None,
@@ -266,13 +291,15 @@ def parse_document(document: RawDocument) -> Report:
         published=published,
         source=document.source,
         sections=sections,
-        doc_type=classify(title, "\n".join(filter(None, (salutation, opening))), sections, template),
+        doc_type=verdict.doc_type,
         level=unit.level,
         unit=unit.name,
         url=document.meta.get("url"),
         encoding=document.encoding,
         format=document.format,
         traditional=traditional,
+        doc_type_reason=verdict.reason,
+        doubts=_doubts(verdict, year, year_source, unit, places),
     )
     log.debug("%s: %s %s %s, %d sections", document.source, report.title, report.unit, report.year, len(sections))
     return report
