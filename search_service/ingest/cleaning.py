@@ -2,7 +2,7 @@
 
 The steps, in order, each a small function:
 
-    split lines -> normalise spaces, drop artefacts -> capture metadata
+    drop pinyin glosses -> split lines -> normalise spaces, drop artefacts -> capture metadata
     -> drop chrome and page marks -> re-join broken lines
 
 Metadata is captured before chrome is removed because the chrome is where
@@ -37,6 +37,25 @@ _SPACE_AT_PUNCTUATION = re.compile(r" *([，。、；：？！“”‘’（）
 _INDENT = re.compile(r"^(?: {2,}|[\u3000\t\xa0]{1,})")
 
 
+# A pinyin gloss after a character, as reposting sites add them: 内(nèi)蒙(měng)古.
+# Latin letters with tone marks (or a tone digit) in brackets right after a
+# Han character; removed only from a text holding several, so that a lone
+# "(a)" or an English word in brackets stays.
+_PINYIN_GLOSS = re.compile(rf"(?<={_CJK})[（(]\s*[a-zü\u00e0-\u00fc\u0101-\u01dc]{{1,6}}[1-5]?\s*[)）]")
+_TONE_MARK = re.compile(r"[\u00e0-\u00fc\u0101-\u01dc]")
+MIN_PINYIN_GLOSSES = 3
+
+
+def drop_pinyin_glosses(text: str) -> str:
+    """`text` without the pinyin a mirror wrote after its characters."""
+    if "(" not in text and "（" not in text:
+        return text
+    glosses = _PINYIN_GLOSS.findall(text)
+    if len(glosses) < MIN_PINYIN_GLOSSES or not any(_TONE_MARK.search(gloss) for gloss in glosses):
+        return text
+    return _PINYIN_GLOSS.sub("", text)
+
+
 @dataclass(frozen=True)
 class Cleaned:
     text: str
@@ -47,7 +66,7 @@ def clean_text(text: str) -> Cleaned:
     """Clean paragraphs separated by "\\n" (no blank lines) and the metadata
     read from the chrome. Characters are kept as written: traditional stays
     traditional, full-width stays full-width."""
-    raw_lines = _split_metadata_off(text.split("\n"))
+    raw_lines = _split_metadata_off(drop_pinyin_glosses(text).split("\n"))
     # A text without artefacts has none in any of its lines: most texts skip
     # removing them line by line.
     if ARTEFACTS.search(text) is None:

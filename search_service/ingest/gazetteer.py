@@ -121,6 +121,17 @@ def gazetteer() -> Gazetteer:
             for place in by_name.get(official, []):
                 _add(by_name, written, place)
     short_names: dict[str, list[Place]] = {}
+    # A province written without its unit word at the head of a title or an
+    # issuer's name: 青海2024年…, 内蒙古…, 广西…. Only where the short form is
+    # no other division's name (吉林 is also 吉林市's: texts write that whole).
+    for area in provinces.values():
+        short = province_short_name(area.name)
+        if (
+            short
+            and short not in by_name
+            and not any(name.startswith(short) for name in by_name if name != area.name and len(name) <= len(short) + 1)
+        ):
+            _add(short_names, short, Place(province=area.name, city=area.name if area.type == MUNICIPALITY else None))
     for alias in _aliases():
         parent = by_code.get(alias["within"])
         if parent is None:
@@ -172,6 +183,17 @@ def autonomous_short_names(name: str) -> list[str]:
         return []
     unit = next(u for u in _AUTONOMOUS_UNITS if name.endswith(u))
     return [short, short[:-1] + unit]
+
+
+_PROVINCE_ENDINGS = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市")
+
+
+def province_short_name(name: str) -> str | None:
+    """青海省 -> 青海, 新疆维吾尔自治区 -> 新疆, 北京市 -> 北京."""
+    for ending in _PROVINCE_ENDINGS:
+        if name.endswith(ending) and len(name) - len(ending) >= 2:
+            return name[: -len(ending)]
+    return None
 
 
 def county_stem(name: str) -> str | None:

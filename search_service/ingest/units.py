@@ -189,6 +189,10 @@ def _longest_place_suffix(name: str) -> str | None:
     if not name or _NOT_A_NAME.match(name):
         return None
     gaz = gazetteer()
+    # A province written short (青海, 内蒙古) is named by its full name.
+    provinces = [place for place in gaz.short_names.get(name, ()) if place.county is None]
+    if len(provinces) == 1:
+        return provinces[0].province
     for start in range(len(name) - 1):
         candidate = name[start:]
         if gaz.lookup(candidate):
