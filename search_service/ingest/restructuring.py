@@ -53,7 +53,7 @@ _HEADING_STOP = re.compile(r"[。；;！？!?：:，,]")
 # A heading's own words are short: longer, and the text is a paragraph.
 MAX_HEADING = 40
 # A line shorter than this holds no lost structure worth restoring.
-MIN_LINE = 60
+MIN_LINE = 20
 # Documents with at least this many lines opening with a top-level heading
 # kept their structure.
 MIN_KEPT_PARTS = 2
@@ -159,26 +159,39 @@ def _split_line(line: str, cuts: Sequence[int]) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
-def lost_structure(lines: Sequence[str]) -> bool:
-    """The document's parts run inside its lines: fewer than two lines open
-    with a top-level heading, yet some line carries the numbering on inside
-    it; or one line holds two top-level headings in sequence."""
-    kept = sum(1 for line in lines if _top_level_start(line) is not None)
+def _line_start_fits(lines: Sequence[str], inline: bool) -> tuple[int, int, int]:
+    """Follow the top-level numbering through the document: (lines opening
+    with the heading the numbering expects, headings found inside lines,
+    most found inside one line). Inline headings are counted only when
+    `inline`."""
+    fits = inline_total = most = 0
     expected = 1
-    inline_total = 0
     for line in lines:
         opens = _top_level_start(line)
         if opens is not None and opens == expected:
             expected = opens + 1
-        if len(line) < MIN_LINE:
+            fits += 1
+        if not inline or len(line) < MIN_LINE:
             continue
-        cuts, after = _cuts(line, expected)
-        inline = after - expected
-        if inline >= 2:
-            return True
-        inline_total += inline
+        after = _cuts(line, expected)[1]
+        inline_total += after - expected
+        most = max(most, after - expected)
         expected = after
-    return kept < MIN_KEPT_PARTS and inline_total >= 1
+    return fits, inline_total, most
+
+
+def lost_structure(lines: Sequence[str]) -> bool:
+    """The document's parts run inside its lines: fewer than two lines open
+    with a top-level heading, yet some line carries the numbering on inside
+    it; or one line holds two top-level headings in sequence. Not when
+    reading the numbers inside lines as parts would put the parts that open
+    lines out of sequence: those numbers were a list (主要有三个方面：一、…；
+    二、…；三、…)."""
+    kept = _line_start_fits(lines, inline=False)[0]
+    fits, inline_total, most = _line_start_fits(lines, inline=True)
+    if fits < kept or inline_total == 0:
+        return False
+    return most >= 2 or kept < MIN_KEPT_PARTS
 
 
 def restore_lines(lines: Sequence[str]) -> list[str]:
