@@ -211,18 +211,23 @@ def judge(title: str, opening: str, sections: Sequence[Section], template: bool 
         if verdict is not None:
             return verdict
     topic = len(_TOPIC.findall(opening + body))
+    preamble = bool(sections) and sections[0].kind == "preamble" and bool(sections[0].text.strip())
+    if not title and not preamble:
+        # A copy that starts straight at 一、: nothing but its parts says
+        # what it is.
+        if len(kinds) >= MIN_PART_KINDS and topic >= MIN_TOPIC_MENTIONS:
+            return Verdict(
+                ANNUAL_REPORT,
+                "无标题、无开头，从第一部分起笔；正文有报告的部分（" + _kinds_named(kinds) + "）",
+                weak=True,
+            )
+        return Verdict(OTHER, "无标题、无开头，正文的部分不足以判断为法治政府建设报告", weak=bool(kinds))
     if _opening_says_report(opening) and (kinds or _part_words(body) >= 1) and topic >= 1:
         return Verdict(ANNUAL_REPORT, "开头写法治政府建设情况“报告如下”，正文有报告的部分")
     if len(kinds) + _part_words(body) >= 3 and topic >= MIN_TOPIC_MENTIONS and _TOPIC_OPENING.search(opening):
         return Verdict(ANNUAL_REPORT, "开头写法治政府建设，正文有报告的部分（举措、问题、下一步）")
     if not title and kinds and _reports_on_year(opening) and _OTHER_REPORT.search(opening) is None:
         return Verdict(ANNUAL_REPORT, "无标题；开头以所报告的年份起笔、写法治政府建设，正文有报告的部分")
-    if not title and not opening.strip() and len(kinds) >= MIN_PART_KINDS and topic >= MIN_TOPIC_MENTIONS:
-        # A copy that starts straight at 一、: nothing but its parts says
-        # what it is.
-        return Verdict(
-            ANNUAL_REPORT, "无标题、无开头，从第一部分起笔；正文有报告的部分（" + _kinds_named(kinds) + "）", weak=True
-        )
     if title:
         return Verdict(OTHER, "标题不是法治政府建设报告")
     return Verdict(OTHER, "无标题，开头未说明是法治政府建设报告")
