@@ -213,8 +213,31 @@ class Doubt:
     (`index stats`, /curation) until the folder's manifest settles the
     field, which removes the doubt."""
 
-    field: str  # "doc_type", "year", "unit", "level", "province", …
+    field: str  # one of DOUBT_FIELDS: "doc_type", "year", "unit", "province", …
     reason: str  # for people, in Chinese: 无标题且开头未写年份
+
+
+# The fields a doubt can be about: every field a manifest can settle but its
+# url, in the order the curation list, its counts and its manifest line give
+# them, and how the page names each. The index keeps a bit per field and
+# report in this order (segments/format.doubt_bits): append, never reorder.
+# A doubt about any other field is still listed, but counted under no field.
+DOUBT_FIELDS: tuple[str, ...] = (
+    "doc_type",
+    "year",
+    "unit",
+    "level",
+    "province",
+    "city",
+    "county",
+    "town",
+    "published",
+    "title",
+)
+DOUBT_FIELD_LABELS: dict[str, str] = {
+    name: FILTERS_BY_NAME[name].label if name in FILTERS_BY_NAME else {"published": "发布日期", "title": "标题"}[name]
+    for name in DOUBT_FIELDS
+}
 
 
 @dataclass

@@ -163,6 +163,9 @@ class OpenIndex:
         self.records = Records(seg)
         self.report_id = seg.report_id
         self.published = seg.published
+        # Per report, the fields ingestion doubted (segments.format.doubt_bits):
+        # the curation list (analysis/curation.py) reads these, not records.
+        self.doubts = seg.doubts
         values = seg.values
         self.reports = ReportArrays(
             year=seg.year,

@@ -11,7 +11,9 @@ An index folder holds immutable segments and commit points:
         records.*             one record per report, in ordinal order
                               (store.report_record), compressed (frames.py)
         reports.*.npy         per report: year, doc type, facet codes, corpus start,
-                              title end, report_id, source and published day
+                              title end, report_id, source, published day and
+                              the fields in doubt (doubt_bits; absent from
+                              segments written before: then none)
                               (one file per array, memory-mapped by readers)
         units.*.npy           per section: report ordinal, kind, start and end in
                               the segment's corpus, and how many paragraphs of
@@ -61,10 +63,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from search_service.model import DOUBT_FIELDS, Doubt
 
 FORMAT_VERSION = 5
 SEGMENT_PREFIX = "seg-"
@@ -172,6 +177,28 @@ def published_day(published: str | None) -> int:
 def day_published(day: int) -> str | None:
     """published_day's inverse."""
     return None if day == NO_DAY else (_EPOCH + dt.timedelta(days=int(day))).isoformat()
+
+
+# The fields of a report in doubt (model.Doubt), a bit each in the order of
+# model.DOUBT_FIELDS (so that order is part of the format: fields are only
+# ever appended, 15 at most in a uint16), and DOUBT_OTHER for a doubt about
+# any other field: the curation list is found and counted from these bits
+# (analysis/curation.py) without reading a record.
+DOUBT_OTHER = 1 << 15
+
+
+def doubt_bit(name: str) -> int:
+    """The bit of a field in doubt_bits (DOUBT_OTHER for a field not in
+    model.DOUBT_FIELDS)."""
+    return 1 << DOUBT_FIELDS.index(name) if name in DOUBT_FIELDS else DOUBT_OTHER
+
+
+def doubt_bits(doubts: Iterable[Doubt]) -> int:
+    """The bits of a report's doubts (0: nothing in doubt)."""
+    bits = 0
+    for doubt in doubts:
+        bits |= doubt_bit(doubt.field)
+    return bits
 
 
 # Per-report and per-section arrays: one .npy file each, named

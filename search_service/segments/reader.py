@@ -56,6 +56,10 @@ class Segment:
         self.report_id = load_array(folder, REPORTS, "report_id")
         self.published = load_array(folder, REPORTS, "published")
         self.report_count = len(self.year)
+        # The fields in doubt (format.doubt_bits); none in a segment written
+        # before they were kept.
+        doubts = _optional_array(folder, REPORTS, "doubts")
+        self.doubts = doubts if doubts is not None else np.zeros(self.report_count, dtype=np.uint16)
         self.values = {name: list(meta["facet_values"][name]) for name in CODED_FIELDS}
         self.unit_start = load_array(folder, UNITS, "unit_start")
         self.unit_end = load_array(folder, UNITS, "unit_end")
@@ -185,6 +189,7 @@ class SegmentSet:
         self.doc_type = self._gather(lambda seg: seg.doc_type, np.int8)
         self.report_length = self._gather(lambda seg: seg.report_length, np.float64)
         self.published = self._gather(lambda seg: seg.published, np.int32)  # days (format.published_day)
+        self.doubts = self._gather(lambda seg: seg.doubts, np.uint16)  # format.doubt_bits
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         for name in CODED_FIELDS:

@@ -36,6 +36,7 @@ from search_service.segments.format import (
     UNITS,
     Commit,
     SegmentEntry,
+    doubt_bits,
     new_name,
     published_day,
     save_arrays,
@@ -226,6 +227,7 @@ def write_arrays(
         report_id=np.array([r.report_id for r in reports], dtype=str),
         source=np.array([r.source for r in reports], dtype=str),
         published=np.array([published_day(r.published) for r in reports], dtype=np.int32),
+        doubts=np.array([doubt_bits(r.doubts) for r in reports], dtype=np.uint16),
         **{f"{name}_code": codes[name] for name in CODED_FIELDS},
     )
     write_records(folder, [store.report_record(r) for r in reports])
