@@ -44,6 +44,13 @@ _BOUNDARY_BEFORE = "。！？；：!?;: ”’」』)）】>"
 _RUN_IN_PROSE = re.compile(
     r"一是|首先|近年来|(?:19|20)\d\d年[以来，,]|今年以来|我(?:县|区|市|镇|乡|局|委|厅|街道|们)|全(?:县|区|市|镇|乡|年)"
 )
+# The words a part's heading ends with, and what carries a heading on
+# after one of them (存在的问题和不足, 主要举措及成效, 情况的报告).
+_HEADING_WORD_END = re.compile(
+    r"问题|不足|原因|成效|成绩|情况|举措|措施|做法|安排|打算|计划|思路|职责|建议|方向|短板|差距|目标|任务"
+)
+_CARRIES_ON = "和及与、的并暨或"
+_TOP_NUMBERING = re.compile(rf"[{_CN}]{{1,3}}\s*[、．]|第[{_CN}]{{1,3}}部分")
 # A heading's numbering, with the spaces after it.
 _NUMBERING = re.compile(
     rf"(?:[{_CN}]{{1,3}}\s*[、．]|第[{_CN}]{{1,3}}部分\s*[、.．:：，,]?|[（(][{_CN}]{{1,3}}[)）]|\d{{1,2}}\s*[.．、])\s*"
@@ -52,6 +59,10 @@ _NUMBERING = re.compile(
 _HEADING_STOP = re.compile(r"[。；;！？!?：:，,]")
 # A heading's own words are short: longer, and the text is a paragraph.
 MAX_HEADING = 40
+# A title (or its last line) that the text runs on after, set off by a space.
+_TITLE_THEN_PROSE = re.compile(r"([^\s。，,；;：:！？!?]{4,60}?(?:报告|情况|总结))\s+(?=\S)")
+# Titles stand in the first lines.
+MAX_TITLE_LINES = 3
 # A line shorter than this holds no lost structure worth restoring.
 MIN_LINE = 20
 # Documents with at least this many lines opening with a top-level heading
@@ -142,9 +153,17 @@ def _cut_heading(piece: str) -> list[str]:
     space = piece.find(" ", after, limit)
     if space > after:
         return [piece[:space].strip(), piece[space + 1 :].strip()]
+    run_in = sentence_end is None or sentence_end.group() in "。；;！？!?"
     prose = _RUN_IN_PROSE.search(piece, after + 1, limit)
-    if prose is not None and (sentence_end is None or sentence_end.group() in "。；;！？!?"):
+    if prose is not None and run_in:
         return [piece[: prose.start()], piece[prose.start() :]]
+    if run_in and numbering is not None and _TOP_NUMBERING.match(piece):
+        # 二、存在的问题执法力量不足。: a part's heading ends with the word
+        # that names the part, where no 和/及/的 carries it on.
+        for word in _HEADING_WORD_END.finditer(piece, after, limit):
+            end = word.end()
+            if end < limit and piece[end] not in _CARRIES_ON and heading_kind(piece[:end], None) is not None:
+                return [piece[:end], piece[end:]]
     return [piece]
 
 
@@ -201,7 +220,11 @@ def restore_lines(lines: Sequence[str]) -> list[str]:
         return list(lines)
     restored: list[str] = []
     expected = 1
-    for line in lines:
+    for number, line in enumerate(lines):
+        if number < MAX_TITLE_LINES and (glued := _TITLE_THEN_PROSE.match(line)) is not None:
+            # 建设情况的报告 2025年，某县…: a title's (last) line, then the text.
+            restored.append(glued.group(1))
+            line = line[glued.end() :]
         opens = _top_level_start(line)
         if opens is not None and opens == expected:
             expected = opens + 1

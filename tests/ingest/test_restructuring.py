@@ -119,3 +119,25 @@ def test_signature_run_in_after_the_last_sentence_is_set_apart():
 def test_short_lines_and_empty_input():
     assert restore_lines([]) == []
     assert restore_lines(["一、二、三"]) == ["一、二、三"]
+
+
+def test_heading_without_any_mark_ends_with_the_word_naming_the_part():
+    line = (
+        OPENING + "一、主要举措和成效全县推进依法行政。二、存在的问题和不足执法力量不足。三、下一步工作安排深化改革。"
+    )
+    assert restore_lines([line])[1:] == [
+        "一、主要举措和成效",
+        "全县推进依法行政。",
+        "二、存在的问题和不足",
+        "执法力量不足。",
+        "三、下一步工作安排",
+        "深化改革。",
+    ]
+
+
+def test_title_line_running_on_into_the_text_is_cut_at_the_space():
+    lines = [
+        "关于2025年度法治政府",
+        "建设情况的报告 " + OPENING + "一、主要举措和成效 推进法治。二、存在的问题 力量不足。",
+    ]
+    assert restore_lines(lines)[:3] == ["关于2025年度法治政府", "建设情况的报告", OPENING]
