@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from search_service.api import api, http
     from search_service.api.analysis import analysis_api
     from search_service.api.citing import citing_api
+    from search_service.api.curation import curation_api
     from search_service.api.docs import docs_blueprint
     from search_service.api.errors import register_error_handlers
     from search_service.search import IndexHandle
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(analysis_api)
     app.register_blueprint(analysis_web)
     app.register_blueprint(citing_api)
+    app.register_blueprint(curation_api)
     app.register_blueprint(feeds)
     app.register_blueprint(docs_blueprint())
     register_error_handlers(app)

@@ -164,4 +164,7 @@ def openapi_document(version: str) -> dict[str, Any]:
     from search_service.api.citing import add_citing_paths  # it imports this module's helpers
 
     add_citing_paths(spec)
+    from search_service.api.curation import add_curation_paths  # it imports this module's helpers
+
+    add_curation_paths(spec)
     return spec.to_dict()
