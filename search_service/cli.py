@@ -241,6 +241,7 @@ def index_merge(index_dir: Path | None, everything: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="one JSON document on stdout")
 def index_stats(index_dir: Path | None, as_json: bool) -> None:
     """Reports, sections, per-year counts, files, when built, with which tokenizer."""
+    from search_service.analysis.curation import curation_summary
     from search_service.search import open_index
 
     settings = _settings().with_overrides(index_dir=index_dir)
@@ -259,6 +260,9 @@ def index_stats(index_dir: Path | None, as_json: bool) -> None:
         "tokenizer": meta["tokenizer"],
         "dictionary": meta["dictionary"],
         "source_dir": meta.get("source_dir"),
+        # Documents whose classification, year, unit or place is in doubt
+        # (`search-service curation` lists them).
+        "curation": curation_summary(opened),
     }
     if as_json:
         _emit_json(data)
@@ -277,6 +281,11 @@ def index_stats(index_dir: Path | None, as_json: bool) -> None:
         f"skipped {files.get('skipped', 0)}, failed {files.get('failed', 0)}"
     )
     click.echo(f"tokenizer  {data['tokenizer']} with {data['dictionary']}")
+    curation = data["curation"]
+    fields = ", ".join(f"{name} {n}" for name, n in curation["by_field"].items() if n)
+    click.echo(
+        f"in doubt   {curation['documents']} documents" + (f" ({fields}): search-service curation" if fields else "")
+    )
 
 
 # ------------------------------------------------------------------- parse
@@ -286,9 +295,10 @@ def index_stats(index_dir: Path | None, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="one JSON document on stdout")
 def parse(files: tuple[Path, ...], as_json: bool) -> None:
-    """What ingestion extracts from each file: fields, sections, is_report.
-    A file that cannot be read or parsed gives an entry with its error and
-    the others go on. Exits 1 when any file failed, else 0."""
+    """What ingestion extracts from each file: fields, sections, is_report,
+    why its doc_type is what it is and the fields in doubt. A file that
+    cannot be read or parsed gives an entry with its error and the others
+    go on. Exits 1 when any file failed, else 0."""
     from search_service.api.schemas import ReportSchema
     from search_service.ingest import parse_file
 
@@ -305,6 +315,11 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
             report = parse_file(absolute, root)
             data = ReportSchema().dump(report)
             data["source"] = str(path)
+            # Why it is (not) an annual report, and what ingestion doubted:
+            # what a curator settles in manifest.csv (`search-service curation`).
+            data["doc_type_reason"] = report.doc_type_reason
+            data["doubts"] = [{"field": d.field, "reason": d.reason} for d in report.doubts]
+            del data["sections"]  # after them, as a short outline
             data["sections"] = [
                 {"kind": s.kind, "heading": s.heading, "length": len(s.text), "subheadings": list(s.subheadings)}
                 for s in report.sections
@@ -327,6 +342,10 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
             click.echo(f"{entry['source']}")
             for key in _PARSE_FIELDS:
                 click.echo(f"  {key:10} {entry.get(key)}")
+            if entry["doc_type_reason"]:
+                click.echo(f"  {'why':10} {entry['doc_type_reason']}")
+            for doubt in entry["doubts"]:
+                click.echo(f"  {'doubt':10} {doubt['field']}: {doubt['reason']}")
             for s in entry["sections"]:
                 click.echo(f"  - {s['kind']:10} {s['heading'] or '(导语)'} [{s['length']} 字]")
     if any("error" in e for e in entries):
@@ -433,8 +452,8 @@ def serve(host: str, port: int) -> None:
     create_app().run(host=host, port=port)
 
 
-# coverage, follow-through, terms: registered on `main` by importing their module.
-from search_service import cli_analysis  # noqa: E402, F401
+# coverage, follow-through, terms, curation: registered on `main` by importing their modules.
+from search_service import cli_analysis, cli_curation  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()
