@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from search_service.search import IndexHandle
     from search_service.web import web
     from search_service.web.analysis import analysis_web
+    from search_service.web.curation import curation_web
     from search_service.web.feeds import feeds
 
     settings = settings or Settings.from_env()
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(web)
     app.register_blueprint(analysis_api)
     app.register_blueprint(analysis_web)
+    app.register_blueprint(curation_web)
     app.register_blueprint(citing_api)
     app.register_blueprint(curation_api)
     app.register_blueprint(feeds)
