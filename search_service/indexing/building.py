@@ -12,6 +12,8 @@ any of them before the switch leaves the served index exactly as it was.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -36,6 +38,7 @@ from search_service.indexing.lock import now_iso, writer_lock
 from search_service.indexing.options import BuildOptions
 from search_service.indexing.parsing import Parsed, Prepared, parse_with_words, with_preamble
 from search_service.ingest import iter_source_files, manifest_signature
+from search_service.ingest.manifest import Manifest, load_manifest
 from search_service.model import FileProblem, Report
 from search_service.segments.format import (
     DEFAULT_SEGMENT_REPORTS,
@@ -143,22 +146,41 @@ class _Old:
     source: str
 
 
+def overrides_key(rows: Manifest, source: str) -> str:
+    """A short fingerprint of what the source folder's manifest.csv/.jsonl
+    says about one file ("" when nothing): kept per file in the commit's
+    manifest, so that an update after an edit of the manifest parses again
+    only the files whose rows changed (a curator settling a few documents of
+    a million must not cost a rebuild)."""
+    row = rows.overrides(source)
+    if not row:
+        return ""
+    text = json.dumps(sorted(row.items()), ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
 def _collect(
     results: Iterable[tuple[str, Report | _Old | None, FileProblem | None, Prepared | None]],
     summary: BuildSummary,
     manifest: dict[str, dict[str, object]],
     stats: dict[str, os.stat_result],
     new: _NewSegments,
+    rows: Manifest,
 ) -> set[str]:
     """Account for every file, in source order: the first of identical
     contents is kept. New reports go to `new` as soon as they are kept (the
     segments are written while workers still parse); the ids of the live
-    commit's reports that are kept are returned."""
+    commit's reports that are kept are returned. `rows`: the source
+    folder's manifest as it was when parsing began (overrides_key)."""
     kept: dict[str, str] = {}  # report id -> source
     kept_old: set[str] = set()
     for source, report, problem, prepared in results:
         st = stats[source]
-        entry: dict[str, object] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        entry: dict[str, object] = {
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "overrides": overrides_key(rows, source),
+        }
         if problem is not None:
             _account(summary, entry, problem)
         elif report is not None:
@@ -182,13 +204,32 @@ def _check_strict(summary: BuildSummary, strict: bool) -> None:
         raise BuildFailed(f"--strict: {summary.failed} file(s) could not be read, index left unchanged: {names}")
 
 
+@dataclass(frozen=True)
+class _SourceManifest:
+    """The source folder's manifest as a write found it before parsing:
+    its signature (names, times, sizes) and its rows. Taken first, so that
+    an edit made while the files are parsed is seen as a change by the next
+    update, never taken as already applied."""
+
+    signature: str | None
+    rows: Manifest
+
+    @classmethod
+    def of(cls, source_dir: Path) -> _SourceManifest:
+        return cls(manifest_signature(source_dir), load_manifest(source_dir))
+
+
 def _build_info(
-    source_dir: Path, summary: BuildSummary, manifest: dict[str, dict[str, object]], started: float
+    source_dir: Path,
+    summary: BuildSummary,
+    manifest: dict[str, dict[str, object]],
+    started: float,
+    source_manifest: _SourceManifest,
 ) -> dict[str, object]:
     return {
         "built_at": now_iso(),
         "source_dir": str(source_dir),
-        "source_manifest": manifest_signature(source_dir),
+        "source_manifest": source_manifest.signature,
         "files": {
             "seen": summary.seen,
             "indexed": summary.indexed,
@@ -209,6 +250,7 @@ def _write(
     old: _LiveSegments | None,
     options: BuildOptions,
     started: float,
+    source_manifest: _SourceManifest,
 ) -> tuple[BuildSummary, Commit, dict[str, object], dict[str, str]]:
     """New segments from results, and the commit of them beside the kept
     segments of `old` (deletions marked); switched to, changes logged."""
@@ -216,7 +258,7 @@ def _write(
     manifest: dict[str, dict[str, object]] = {}
     new = _NewSegments(index_dir, options.segment_reports)
     try:
-        kept_old = _collect(results, summary, manifest, stats, new)
+        kept_old = _collect(results, summary, manifest, stats, new, source_manifest.rows)
         _check_strict(summary, options.strict)
         entries = new.finish()
     except OSError as exc:
@@ -228,7 +270,7 @@ def _write(
     commit = Commit(tuple(entries))
     if old is not None:
         commit = Commit((*old.with_deleted(kept_old), *entries))
-    info = _build_info(source_dir, summary, manifest, started)
+    info = _build_info(source_dir, summary, manifest, started, source_manifest)
     return summary, commit, info, manifest
 
 
@@ -280,11 +322,14 @@ def build_index(source_dir: Path, index_dir: Path, options: BuildOptions | None 
     nothing could be written; in both cases the served index is unchanged."""
     options = options or BuildOptions()
     with _writing(source_dir, index_dir) as started:
+        source_manifest = _SourceManifest.of(source_dir)
         paths = _source_files(source_dir, options.on_start)
         stats = {p.relative_to(source_dir).as_posix(): p.stat() for p in paths}
         previous = Previous.of(store.current_generation(index_dir))
         results = parse_with_words(paths, source_dir, options)
-        summary, commit, info, manifest = _write(index_dir, source_dir, stats, results, None, options, started)
+        summary, commit, info, manifest = _write(
+            index_dir, source_dir, stats, results, None, options, started, source_manifest
+        )
         _finish(index_dir, summary, commit, info, previous, manifest, started)
     return summary
 
@@ -360,9 +405,12 @@ def update_index(
         old_meta = store.read_json(live / "meta.json") if old and live else {}
         old_manifest = store.read_manifest(live) if old and live else {}
         # A changed manifest.csv/.jsonl may override any file's fields: then
-        # nothing parsed before is reused.
-        if isinstance(old_meta, dict) and old_meta.get("source_manifest") != manifest_signature(source_dir):
-            old_manifest = {}
+        # a file is parsed again when its rows changed (or when the live
+        # commit, written before rows were fingerprinted, cannot tell).
+        source_manifest = _SourceManifest.of(source_dir)
+        manifest_changed = (
+            not isinstance(old_meta, dict) or old_meta.get("source_manifest") != source_manifest.signature
+        )
         paths = _source_files(source_dir, options.on_start)
         sources = [p.relative_to(source_dir).as_posix() for p in paths]
         stats = {source: p.stat() for source, p in zip(sources, paths, strict=True)}
@@ -371,7 +419,13 @@ def update_index(
         for source, path in zip(sources, paths, strict=True):
             before = old_manifest.get(source)
             st = stats[source]
-            if old and before and before.get("size") == st.st_size and before.get("mtime_ns") == st.st_mtime_ns:
+            if (
+                old
+                and before
+                and before.get("size") == st.st_size
+                and before.get("mtime_ns") == st.st_mtime_ns
+                and (not manifest_changed or before.get("overrides") == overrides_key(source_manifest.rows, source))
+            ):
                 if "report_id" in before and before["report_id"] in old.where:
                     reused[source] = (source, _Old(str(before["report_id"]), source), None, None)
                     continue
@@ -389,7 +443,9 @@ def update_index(
                 yield reused[source] if source in reused else next(parsed)  # type: ignore[misc]
 
         previous = Previous.of(live)
-        summary, commit, info, manifest = _write(index_dir, source_dir, stats, results(), old, options, started)
+        summary, commit, info, manifest = _write(
+            index_dir, source_dir, stats, results(), old, options, started, source_manifest
+        )
         summary.reused = len(reused)
         first_seen = _finish(index_dir, summary, commit, info, previous, manifest, started)
         if merge_policy is not None:
