@@ -120,3 +120,24 @@ def test_openapi_describes_the_endpoint(curation_client: FlaskClient) -> None:
     assert {"200", "400", "503"} <= set(get["responses"])
     schema = document["components"]["schemas"]["Curation"]
     assert {"total", "documents", "by_field", "manifest_columns", "items"} <= set(schema["properties"])
+
+
+def test_readme_curation_examples_answer(client: FlaskClient) -> None:
+    """The README's curation curl examples over the sample index: 200."""
+    import re
+    import shlex
+
+    from search_service.config import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("## Documents in doubt") : readme.index("## Layout")]
+    urls = [
+        next(w for w in shlex.split(line) if w.startswith("http://127.0.0.1:8000"))
+        for block in re.findall(r"```sh\n(.*?)```", part, flags=re.S)
+        for line in block.splitlines()
+        if line.startswith("curl ")
+    ]
+    assert len(urls) == 2
+    for url in urls:
+        response = client.get(url.removeprefix("http://127.0.0.1:8000"))
+        assert response.status_code == 200, (url, response.get_data(as_text=True)[:300])
