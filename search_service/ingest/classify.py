@@ -58,6 +58,13 @@ _PLACEHOLDER = re.compile(
     r"|20_{2}|_{2,}"
 )
 MIN_PLACEHOLDERS = 3
+# A unit's name masked (**区, *乡, xx镇) where the title and opening name the
+# unit: one is enough.
+_MASKED_UNIT = re.compile(r"(?<![\u4e00-\u9fffA-Za-z])(?:[*＊×]{1,3}|[xX]{2})(?:乡|镇|区|县|市|街道|州|旗)")
+MASKED_UNIT_SPAN = 400
+# A placeholder that masks digits only (****年, **月, **日).
+_DIGIT_MASK = re.compile(r"[xX×＊*]{1,3}[年月日]|20[xX×ｘＸ]{2}")
+_CONCRETE_TITLE = re.compile(r"(?:19|20)\d\d\s*年")
 _PLACEHOLDER_MARKS = "xX×＊*ｘＸ_"
 # A text whose first line names its unit as 某县, 某镇: a model, not a report
 # (某某公司 inside a real report's case is an anonymised party, not the unit).
@@ -72,14 +79,27 @@ def is_template(text: str) -> bool:
     if _COLLECTION.search(text[:2000]) is not None or _ANONYMOUS_UNIT_FIRST.match(text) is not None:
         return True
     # Most texts hold no placeholder character at all: skip the scan then.
-    return any(mark in text for mark in _PLACEHOLDER_MARKS) and len(_PLACEHOLDER.findall(text)) >= MIN_PLACEHOLDERS
+    if not any(mark in text for mark in _PLACEHOLDER_MARKS):
+        return False
+    if _MASKED_UNIT.search(text[:MASKED_UNIT_SPAN]):
+        # *乡依法行政工作…, 《**区2022年…要点》: the unit itself is masked.
+        return True
+    placeholders = _PLACEHOLDER.findall(text)
+    first_line = text.split("\n", 1)[0]
+    if _CONCRETE_TITLE.search(first_line) and not any(mark in first_line for mark in _PLACEHOLDER_MARKS):
+        # A copy whose title names its year while a site masked the figures
+        # (****年, **:**): a real report, anonymised digits only.
+        placeholders = [p for p in placeholders if not _DIGIT_MASK.fullmatch(p)]
+    return len(placeholders) >= MIN_PLACEHOLDERS
 
 
 # ----------------------------------------------------------------- opening
 
 # The opening's own words for what the text is: 现将2024年度法治政府建设
 # 情况报告如下, 现将有关情况汇报如下, 总结如下.
-_REPORTS_BELOW = re.compile(r"(?:报告|汇报|总结|报送)如下|现报告如下|报告如下")
+_REPORTS_BELOW = re.compile(
+    r"(?:报告|汇报|总结|报送)如下|现报告如下|报告如下|报送.{0,30}(?:年度报告|情况报告|情况的报告)"
+)
 _TOPIC_OPENING = re.compile(r"法治政府建设|法治建设|依法行政|法治.{0,6}工作|法治")
 # What other documents say they are: 制定本方案, 现解读如下, 现印发给你们.
 _OTHER_OPENING = re.compile(
@@ -105,7 +125,7 @@ MIN_PART_WORDS = 2
 _YEAR_OPENING = re.compile(r"^\s*(?:(?:19|20)\d\d\s*年(?:度|以来)?|今年以来|一年来)")
 # What a plan, a 工作要点 or an 实施方案 says it sets out, and news of a meeting.
 _PLAN_OPENING = re.compile(
-    r"总体要求|指导思想|工作目标|主要任务|基本原则|(?:要求|安排|意见|要点)如下|提出如下|召开|举行|印发"
+    r"总体要求|指导思想|工作目标|主要任务|基本原则|(?:要求|安排|意见|要点)如下|提出如下|召开|举行|印发(?!的)"
 )
 _OPENING_TOPIC = re.compile(r"法治政府建设|法治建设|依法行政|依法治")
 
@@ -212,10 +232,18 @@ def judge(title: str, opening: str, sections: Sequence[Section], template: bool 
             return verdict
     topic = len(_TOPIC.findall(opening + body))
     preamble = bool(sections) and sections[0].kind == "preamble" and bool(sections[0].text.strip())
+    headings = [section.heading for section in sections if section.heading]
+    if headings and _PERSONAL_PART.search(headings[0]):
+        return Verdict(OTHER, f"第一部分是“{headings[0]}”：个人述职述法报告")
+    if not title and _OUTREACH.search(opening) and not _GOVERNMENT_TOPIC.search(opening):
+        return Verdict(OTHER, "无标题；开头写普法、法治宣传，未写法治政府建设或依法行政：普法工作总结")
     if not title and not preamble:
         # A copy that starts straight at 一、: nothing but its parts says
-        # what it is.
-        if len(kinds) >= MIN_PART_KINDS and topic >= MIN_TOPIC_MENTIONS:
+        # what it is. A stored copy may show only its first parts.
+        topical = sum(1 for heading in headings if _GOVERNMENT_TOPIC.search(heading))
+        planning = any(_PLAN_HEADING.search(heading) for heading in headings)
+        enough = len(kinds) >= MIN_PART_KINDS or ("measures" in kinds and topical >= 1)
+        if enough and topic >= MIN_TOPIC_MENTIONS and not planning:
             return Verdict(
                 ANNUAL_REPORT,
                 "无标题、无开头，从第一部分起笔；正文有报告的部分（" + _kinds_named(kinds) + "）",
@@ -233,6 +261,14 @@ def judge(title: str, opening: str, sections: Sequence[Section], template: bool 
     return Verdict(OTHER, "无标题，开头未说明是法治政府建设报告")
 
 
+# A part one leader reports on: 一、履职情况, 本人履职情况 (a 述法 report's
+# first part; a report's leadership part names the 第一责任人 and the duty).
+_PERSONAL_PART = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]\s*)?(?:个人|本人)?履职(?:尽责)?情况$")
+# Outreach (普法) is another work than building a law-based government.
+_OUTREACH = re.compile(r"普法|法治宣传")
+_GOVERNMENT_TOPIC = re.compile(r"法治政府|依法行政")
+# The headings of a plan: 总体要求, 主要任务, 保障措施.
+_PLAN_HEADING = re.compile(r"总体要求|指导思想|工作目标|主要任务|基本原则|保障措施|组织保障|实施步骤|工作要求")
 # An addressee line (…：) standing first.
 _SALUTATION_LINE = re.compile(r"^[^。；;！？]{2,80}[:：]$")
 # Report parts enough to call a text without title or opening a report.
