@@ -142,6 +142,10 @@ def _unit_of_part(part: str, prefixes: Sequence[str]) -> Unit | None:
 
 def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
     part = _PARTY_HEAD.sub("", part)
+    # 某局党组 issues its bureau's report; 市城市管理局（市综合行政执法局）
+    # names its office twice; 民政局民政局 is a slip of the pen.
+    part = _OTHER_NAME.sub("", _OFFICE_PARTY.sub("", part))
+    part = _DOUBLED_TAIL.sub(r"\1", part)
     if not part or len(part) > MAX_NAME + 10:
         return None
     town = town_in_name(part, prefixes)
@@ -161,6 +165,12 @@ def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
     name = _longest_place_suffix(_GOVERNMENT.sub("", part))
     level = _government_level(name) if name else None
     return Unit(level, name, None) if level else None
+
+
+# A department's party group, its other name in brackets, a doubled tail.
+_OFFICE_PARTY = re.compile(r"(?<=[局厅委办署])(?:党组|党委)$")
+_OTHER_NAME = re.compile(r"(?<=[局厅委办署])[（(][^（()）]{2,30}[）)]$")
+_DOUBLED_TAIL = re.compile(r"([\u4e00-\u9fff]{2,6})\1$")
 
 
 # A department that speaks of itself (我局, 本局, 我委, 该厅): no name.
@@ -211,9 +221,9 @@ _OPENING_LEAD = re.compile(
     r"[，,]?\s*(?:在[^，。；]{2,60}?(?:领导|指导|监督|支持)下[，,]?)?"
 )
 _SUBJECT = re.compile(
-    r"(?!现将|现就|特将|根据|按照|为)(?P<name>[\u4e00-\u9fff]{1,14}?(?:街道办事处|街道|镇|乡|苏木|县|区|旗|市|州|盟|省|自治区|局|委员会|中心|办公室)"
+    r"(?!现将|现就|特将|根据|按照|为)(?P<name>[\u4e00-\u9fff]{1,14}?(?:街道办事处|街道|镇|乡|苏木|县|区|旗|市|州|盟|省|自治区|局|委员会|委|厅|中心|办公室)"
     rf"|{MINISTRY})"
-    r"(?:人民政府|政府|党委|党工委|办事处)?"
+    r"(?:人民政府|政府|党委|党工委|办事处|党组)?"
     # Another name of the same office in brackets: 市数据局（市行政审批局）坚持….
     r"(?:[（(][^（()）。，]{1,30}[）)])?"
     r"(?=坚持|始终|深入|全面|紧紧|认真|以|在|把|围绕|扎实|持续|积极|严格|聚焦|高度|按照|立足|不断|着力|牢固|"
@@ -334,6 +344,26 @@ def named_in_body(body: str, level: str, exclude: Iterable[str] = ()) -> str | N
     return ranked[0][0]
 
 
+# A department's own document cited by name: 《某区人力社保局行政合法性审查
+# 事项目录清单》, 《某省发展改革委2023年法治机关建设工作要点》.
+_CITED_OFFICE = re.compile(r"《(?P<name>[\u4e00-\u9fff]{3,20}?(?:局|厅|委员会|委))(?=[\u4e00-\u9fff\d])")
+
+
+def department_in_citations(text: str, prefixes: Sequence[str] = ()) -> str | None:
+    """The department, named with its government, whose own documents a
+    department's report cites (the report says only 我局): the one cited
+    most, None when two tie or none is cited."""
+    counts: Counter[str] = Counter()
+    for match in _CITED_OFFICE.finditer(text):
+        unit = unit_in_name(match.group("name"), prefixes)
+        if unit is not None and unit.level == DEPARTMENT and unit.name and not _GENERIC_DEPARTMENT.match(unit.name):
+            counts[unit.name] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
 # ------------------------------------------------------------- the verdict
 
 # A department named by its level alone: 县司法局, 市城市管理局.
@@ -379,7 +409,8 @@ def find_unit(
     if words_level is None:
         return Unit()
     if words_level == DEPARTMENT:
-        return Unit(DEPARTMENT)
+        cited = department_in_citations(opening + "\n" + body, prefixes)
+        return Unit(DEPARTMENT, cited) if cited else Unit(DEPARTMENT)
     name = named_in_body(body, words_level, exclude)
     if name is None:
         return Unit(words_level)
