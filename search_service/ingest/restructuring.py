@@ -32,7 +32,7 @@ _CN = "一二三四五六七八九十"
 # whole; 第一、二季度 is an enumeration), not followed by a numeral (一、二级,
 # 一、二、三产业) or by 是 (一是 is prose, and 一、是 a typo of it).
 _TOP = re.compile(rf"(?<![{_CN}第\d])([{_CN}]{{1,3}})\s*[、．](?![{_CN}是])")
-_CHAPTER = re.compile(rf"(?<![{_CN}\d])第([{_CN}]{{1,3}})部分")
+_CHAPTER = re.compile(rf"(?<![{_CN}\d])第([{_CN}]{{1,3}})部分(?![是为的中])")
 # （一） inside a line; not 第（一）项, not （一）项/款/目 (a cited item).
 _SUB = re.compile(rf"(?<!第)[（(]([{_CN}]{{1,3}})[)）](?![项款目条号])")
 # 1. 1、 1．: not part of a number or a date (1.5万, 2024.3.1, 12.5%).
@@ -63,8 +63,6 @@ MAX_HEADING = 40
 _TITLE_THEN_PROSE = re.compile(r"([^\s。，,；;：:！？!?]{4,60}?(?:报告|情况|总结))\s+(?=\S)")
 # Titles stand in the first lines.
 MAX_TITLE_LINES = 3
-# A line shorter than this holds no lost structure worth restoring.
-MIN_LINE = 20
 # Documents with at least this many lines opening with a top-level heading
 # kept their structure.
 MIN_KEPT_PARTS = 2
@@ -76,20 +74,35 @@ MAX_SUB_NUMBER = 15
 @dataclass(frozen=True)
 class _Marker:
     start: int
-    level: int  # 1: 一、/第一部分; 2: （一）; 3: 1.
+    level: int  # 1 for the parts, deeper for sub-parts and items
     number: int
+    kind: str  # "chapter" 第一部分, "top" 一、, "sub" （一）, "item" 1.
 
 
-def _markers(line: str) -> list[_Marker]:
+# The numbering styles by level: 一、 parts with （一） sub-parts and 1. items;
+# or, in a report whose parts are 第一部分 …, 一、 one level down.
+_LEVELS = {"chapter": 1, "top": 1, "sub": 2, "item": 3}
+_LEVELS_UNDER_CHAPTERS = {"chapter": 1, "top": 2, "sub": 3, "item": 4}
+_PATTERNS = (("chapter", _CHAPTER), ("top", _TOP), ("sub", _SUB), ("item", _ITEM))
+
+
+def _markers(line: str, levels: dict[str, int]) -> list[_Marker]:
     """Every numbering-like marker in the line, in order."""
     found: list[_Marker] = []
-    for pattern, level in ((_TOP, 1), (_CHAPTER, 1), (_SUB, 2), (_ITEM, 3)):
+    for kind, pattern in _PATTERNS:
         for match in pattern.finditer(line):
-            number = small_number(match.group(1)) if level < 3 else int(match.group(1))
+            number = int(match.group(1)) if kind == "item" else small_number(match.group(1))
             if number is not None and number > 0:
-                found.append(_Marker(match.start(), level, number))
+                found.append(_Marker(match.start(), levels[kind], number, kind))
     found.sort(key=lambda marker: marker.start)
     return found
+
+
+def _styles(lines: Sequence[str]) -> dict[str, int]:
+    """The levels of the document's numbering: under 第一部分 … when it
+    numbers two parts so (a lone 第一部分 may be cited)."""
+    chapters = {small_number(m.group(1)) for line in lines for m in _CHAPTER.finditer(line)}
+    return _LEVELS_UNDER_CHAPTERS if {1, 2} <= chapters else _LEVELS
 
 
 def _at_boundary(line: str, start: int) -> bool:
@@ -101,45 +114,47 @@ def _names_a_part(line: str, start: int) -> bool:
     return heading_kind(line[start : start + MAX_HEADING], None) is not None
 
 
-def _top_level_start(line: str) -> int | None:
+def _top_level_start(line: str, levels: dict[str, int]) -> int | None:
     """The number of the top-level heading the line opens with, if any."""
-    for pattern in (_TOP, _CHAPTER):
-        match = pattern.match(line)
-        if match is not None:
+    for kind, pattern in _PATTERNS:
+        if levels[kind] == 1 and (match := pattern.match(line)) is not None:
             return small_number(match.group(1))
     return None
 
 
-def _cuts(line: str, expected_top: int) -> tuple[list[int], int]:
-    """Where the line's inline headings start, and the next top-level number
-    expected after it. A top-level marker is a heading when it carries the
-    document's numbering on (the next number) and stands at a sentence
-    boundary, or names a part (三、下一步工作打算 after 二、…不足 with no mark
-    between); sub-parts and items are headings when they count up from one
-    within the part their line is in."""
-    cuts: list[int] = []
-    expected_sub = expected_item = 1
-    for marker in _markers(line):
-        if marker.level == 1:
-            if marker.number != expected_top:
-                continue
-            if marker.start and not (_at_boundary(line, marker.start) or _names_a_part(line, marker.start)):
-                continue
-            expected_top, expected_sub, expected_item = marker.number + 1, 1, 1
-        elif marker.level == 2:
-            if marker.number != expected_sub or marker.number > MAX_SUB_NUMBER:
-                continue
-            expected_sub, expected_item = marker.number + 1, 1
-        else:
-            if marker.number != expected_item or not _at_boundary(line, marker.start):
-                continue
-            expected_item += 1
-        if marker.start:
-            cuts.append(marker.start)
-    return cuts, expected_top
+def _accepted(line: str, marker: _Marker, last_cut: int | None) -> bool:
+    """A marker that may start a heading where it stands: 第一部分 and （一）
+    anywhere; 一、 at a sentence boundary or before a part's words (三、
+    下一步工作打算 right after the text of 二、); 1. at a boundary or right
+    after a heading (（一）健全制度机制1.修订…)."""
+    if marker.start == 0 or marker.kind in ("chapter", "sub"):
+        return marker.kind != "sub" or marker.number <= MAX_SUB_NUMBER
+    if marker.kind == "top":
+        return _at_boundary(line, marker.start) or _names_a_part(line, marker.start)
+    if _at_boundary(line, marker.start):
+        return True
+    after_heading = line[last_cut : marker.start] if last_cut is not None else ""
+    return 0 < len(after_heading) <= MAX_HEADING and _HEADING_STOP.search(after_heading) is None
 
 
-def _cut_heading(piece: str) -> list[str]:
+def _cuts(line: str, expected: dict[int, int], levels: dict[str, int]) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """Where the line's headings start (with their level), and the numbers
+    expected next at each level after it (carried from line to line). A
+    part's marker is a heading when it carries the document's numbering on;
+    sub-parts and items when they count up from one within their part."""
+    cuts: list[tuple[int, int]] = []
+    last_cut: int | None = None
+    for marker in _markers(line, levels):
+        if marker.number != expected.get(marker.level, 1) or not _accepted(line, marker, last_cut):
+            continue
+        expected = {level: number for level, number in expected.items() if level < marker.level}
+        expected[marker.level] = marker.number + 1
+        last_cut = marker.start
+        cuts.append((marker.start, marker.level))
+    return cuts, expected
+
+
+def _cut_heading(piece: str, part: bool) -> list[str]:
     """A piece that opens with a heading: the heading on its own line when
     it is short and the prose after it is set off by a space or starts the
     way prose does (一是, 2024年以来, 我县); else the piece as it is (a
@@ -153,49 +168,62 @@ def _cut_heading(piece: str) -> list[str]:
     space = piece.find(" ", after, limit)
     if space > after:
         return [piece[:space].strip(), piece[space + 1 :].strip()]
-    run_in = sentence_end is None or sentence_end.group() in "。；;！？!?"
+    # A part's heading (level 1) stands alone in the documents that kept
+    # their lines; a sub-part's may run in with its first sentence.
+    top = part and numbering is not None and _TOP_NUMBERING.match(piece) is not None
     prose = _RUN_IN_PROSE.search(piece, after + 1, limit)
-    if prose is not None and run_in:
+    if prose is not None:
         return [piece[: prose.start()], piece[prose.start() :]]
-    if run_in and numbering is not None and _TOP_NUMBERING.match(piece):
+    if top:
         # 二、存在的问题执法力量不足。: a part's heading ends with the word
-        # that names the part, where no 和/及/的 carries it on.
+        # that names the part, where no 和/及/的 or other such word carries it
+        # on (…第一责任人职责情况).
         for word in _HEADING_WORD_END.finditer(piece, after, limit):
             end = word.end()
-            if end < limit and piece[end] not in _CARRIES_ON and heading_kind(piece[:end], None) is not None:
+            if end >= limit:
+                break
+            carried_on = piece[end] in _CARRIES_ON or _HEADING_WORD_END.match(piece, end) is not None
+            if not carried_on and heading_kind(piece[:end], None) is not None:
                 return [piece[:end], piece[end:]]
+    if top and sentence_end is not None and sentence_end.group() == "。":
+        # 二、党政主要负责人…职责情况。2023年…: a part's heading ended with a full stop.
+        return [piece[: sentence_end.start()], piece[sentence_end.end() :]]
     return [piece]
 
 
-def _split_line(line: str, cuts: Sequence[int]) -> list[str]:
+def _split_line(line: str, cuts: Sequence[tuple[int, int]]) -> list[str]:
+    """The line cut before each heading, each heading cut from its prose."""
     pieces: list[str] = []
-    bounds = [0, *cuts, len(line)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    bounds = [*cuts, (len(line), 0)]
+    if not cuts or cuts[0][0] != 0:
+        bounds.insert(0, (0, 0))
+    for (start, level), (end, _) in zip(bounds, bounds[1:], strict=False):
         piece = line[start:end].strip()
         if not piece:
             continue
-        pieces.extend(_cut_heading(piece) if start in cuts else [piece])
+        pieces.extend(_cut_heading(piece, level == 1) if level else [piece])
     return [piece for piece in pieces if piece]
 
 
-def _line_start_fits(lines: Sequence[str], inline: bool) -> tuple[int, int, int]:
+def _line_start_fits(lines: Sequence[str], inline: bool, levels: dict[str, int]) -> tuple[int, int, int]:
     """Follow the top-level numbering through the document: (lines opening
     with the heading the numbering expects, headings found inside lines,
     most found inside one line). Inline headings are counted only when
     `inline`."""
     fits = inline_total = most = 0
-    expected = 1
+    expected = {1: 1}
     for line in lines:
-        opens = _top_level_start(line)
-        if opens is not None and opens == expected:
-            expected = opens + 1
-            fits += 1
-        if not inline or len(line) < MIN_LINE:
+        if not inline:
+            opens = _top_level_start(line, levels)
+            if opens is not None and opens == expected[1]:
+                fits += 1
+                expected = {1: opens + 1}
             continue
-        after = _cuts(line, expected)[1]
-        inline_total += after - expected
-        most = max(most, after - expected)
-        expected = after
+        cuts, expected = _cuts(line, expected, levels)
+        fits += bool(cuts) and cuts[0] == (0, 1)
+        inside = sum(1 for start, level in cuts if start and level == 1)
+        inline_total += inside
+        most = max(most, inside)
     return fits, inline_total, most
 
 
@@ -206,8 +234,9 @@ def lost_structure(lines: Sequence[str]) -> bool:
     reading the numbers inside lines as parts would put the parts that open
     lines out of sequence: those numbers were a list (主要有三个方面：一、…；
     二、…；三、…)."""
-    kept = _line_start_fits(lines, inline=False)[0]
-    fits, inline_total, most = _line_start_fits(lines, inline=True)
+    levels = _styles(lines)
+    kept = _line_start_fits(lines, False, levels)[0]
+    fits, inline_total, most = _line_start_fits(lines, True, levels)
     if fits < kept or inline_total == 0:
         return False
     return most >= 2 or kept < MIN_KEPT_PARTS
@@ -216,24 +245,18 @@ def lost_structure(lines: Sequence[str]) -> bool:
 def restore_lines(lines: Sequence[str]) -> list[str]:
     """The lines with the numbered parts run inside them put back on lines
     of their own, when the document lost its structure; else unchanged."""
-    if not any(len(line) >= MIN_LINE for line in lines) or not lost_structure(lines):
+    if not lost_structure(lines):
         return list(lines)
+    levels = _styles(lines)
     restored: list[str] = []
-    expected = 1
+    expected = {1: 1}
     for number, line in enumerate(lines):
         if number < MAX_TITLE_LINES and (glued := _TITLE_THEN_PROSE.match(line)) is not None:
             # 建设情况的报告 2025年，某县…: a title's (last) line, then the text.
             restored.append(glued.group(1))
             line = line[glued.end() :]
-        opens = _top_level_start(line)
-        if opens is not None and opens == expected:
-            expected = opens + 1
-        if len(line) < MIN_LINE:
-            restored.append(line)
-            continue
-        cuts, expected = _cuts(line, expected)
-        # A line opening with a heading has it cut from the prose run in after it.
-        restored.extend(_split_line(line, [0, *cuts] if opens is not None else cuts))
+        cuts, expected = _cuts(line, expected, levels)
+        restored.extend(_split_line(line, cuts))
     return _signature_apart(restored)
 
 
