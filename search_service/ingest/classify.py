@@ -70,7 +70,7 @@ _PLACEHOLDER_MARKS = "xX×＊*ｘＸ_"
 # (某某公司 inside a real report's case is an anonymised party, not the unit).
 _ANONYMOUS_UNIT_FIRST = re.compile(r"^\s*某{1,2}(?:县|区|市|镇|乡|街道|州|旗)")
 # A collection of model texts: 【5篇】, 第一篇：, 范文, 小编为大家整理.
-_COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七八九十]篇[:：]|范文|小编|供大家参考")
+_COLLECTION = re.compile(r"【\d+篇】|精选\d+篇|第[一二三四五六七八九十]篇[:：]|(?<![规示模典防])范文|小编|供大家参考")
 
 
 def is_template(text: str) -> bool:

@@ -165,7 +165,26 @@ def town_in_name(text: str, prefixes: Sequence[str] = ()) -> str | None:
         if len(segment) > longest:
             continue
         return canonical_town(segment + match.group())
-    return None
+    return _street_in_name(head, prefixes)
+
+
+# A street office written 某街 (Guangzhou's 南华西街, 鹤龙街) closing a
+# title's or an issuer's name; not a street of shops (步行街, 商业街).
+_STREET_NAME = re.compile(r"([\u4e00-\u9fff]{2,8}?)街(?:人民政府|办事处|党工委)?$")
+NOT_STREETS = frozenset({"步行", "商业", "美食", "老", "大", "小吃", "文化", "特色", "古"})
+
+
+def _street_in_name(head: str, prefixes: Sequence[str]) -> str | None:
+    match = _STREET_NAME.search(head)
+    if match is None:
+        return None
+    segment = _strip_prefixes(match.group(1), prefixes)
+    segment = _HIGHER_UNIT.sub("", segment) if _HIGHER_UNIT.match(segment) else segment
+    boundary = max((m.end() for m in _NAME_BOUNDARIES.finditer(segment)), default=0)
+    segment = segment[boundary:]
+    if not MIN_TOWN_NAME <= len(segment) <= MAX_TOWN_NAME or segment in NOT_STREETS:
+        return None
+    return segment + "街"
 
 
 # A higher unit written before a town: 黔江区黄溪镇, 廉江市吉水镇.

@@ -105,7 +105,7 @@ def extract_html(data: bytes) -> HtmlText:
     if url:
         meta["url"] = url
     if "published" not in meta:
-        date = _metadata_date(tree, url)
+        date = _publish_time(tree) or _metadata_date(tree, url)
         if date:
             meta["html_date"] = date
 
@@ -199,6 +199,16 @@ def _canonical_url(tree: lxml.html.HtmlElement) -> str | None:
         parts = urlsplit(url)
         if parts.scheme.lower() in {"http", "https"} and parts.netloc:
             return url
+    return None
+
+
+def _publish_time(tree: lxml.html.HtmlElement) -> str | None:
+    """The date of a WeChat article page (<em id="publish_time">), which
+    shows it beside the account's name rather than after a label."""
+    for element in tree.xpath('//*[@id="publish_time"]'):
+        date = iso_date(element.text_content().strip())
+        if date:
+            return date
     return None
 
 

@@ -102,6 +102,12 @@ def _unglue_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return paragraphs
 
 
+# A leader's post and name under a 述职/述法 report's title: 某县某镇党委书记 王某.
+_NAME_AND_POST = re.compile(
+    r"^[\u4e00-\u9fff]{4,30}(?:书记|镇长|乡长|县长|区长|市长|局长|厅长|主任)\s*[\u4e00-\u9fff]{2,4}$"
+)
+
+
 # A 来源 that names a unit (柳城县人民政府, 西兴街道), not a site or a medium
 # (本网, 静海区融媒体中心, 某某日报).
 _SOURCE_UNIT = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府|政府|办事处|街道|镇|乡|苏木|县|区|旗|市|局|厅|委员会)$")
@@ -239,7 +245,9 @@ def parse_document(document: RawDocument) -> Report:
     # An office's name standing alone above the title: the site's name of a
     # page saved as text (阿拉善左旗人民政府), a 文件 head's office.
     header_issuers = [
-        line for line in texts[: header.body_start] if is_issuer_line(line) and compact(line) not in header.title
+        line
+        for line in texts[: header.body_start]
+        if (is_issuer_line(line) or _NAME_AND_POST.match(line)) and compact(line) not in header.title
     ]
     issuers = [
         *signature.issuers,

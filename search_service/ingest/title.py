@@ -75,7 +75,9 @@ _LEADING_CHROME: tuple[re.Pattern[str], ...] = tuple(
 # A file's name: 某镇2023年法治政府建设年度报告.docx.
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|wps|pdf|txt|rtf|html?|xlsx?)$", re.I)
 # A site's name after the title: …报告_某某县人民政府门户网站.
-_TRAILING_SITE = re.compile(r"[_｜|]+[^_｜|]{2,30}(?:网站|网|人民政府|政府)$")
+# The last words of a title wrapped onto a line of their own.
+_TITLE_TAIL = re.compile(r"的?(?:情况)?(?:报告|报告书|工作报告)")
+_TRAILING_SITE = re.compile(r"(?:[_｜|]+|[-—－])[^_｜|\-—－]{2,30}(?:网站|网|人民政府|政府)$")
 MIN_TITLE_AFTER_CRUMB = 8
 # Lists' names that may stand glued before a title (besides the nav-line ones).
 TITLE_CRUMBS: tuple[str, ...] = tuple(
@@ -135,6 +137,8 @@ def _score(title: str) -> int:
         score += 3
     if _TITLE_WORD.search(title):
         score += 1
+    if _DOCUMENT_END.search(title):
+        score += 2
     if _YEAR.search(title):
         score += 1
     if _TOWN_WORD.search(title):
@@ -142,6 +146,8 @@ def _score(title: str) -> int:
     return score
 
 
+# How other documents' titles end (a look-alike's title is a title too).
+_DOCUMENT_END = re.compile(r"(?:通知|通报|方案|要点|计划|意见|总结|公告|决定)$")
 # A title must at least name its topic or end like a report.
 MIN_TITLE_SCORE = 3
 
@@ -164,6 +170,10 @@ def _candidates(lines: Sequence[str]) -> list[str]:
             and not _starts_another_title(joined, lines[j])
         ):
             joined += strip_title_chrome(lines[j])
+            j += 1
+        # A title wrapped right before its last word: …建设情况 / 的报告.
+        if j < len(lines) and j - i < MAX_TITLE_LINES and _TITLE_TAIL.fullmatch(compact(lines[j])):
+            joined += compact(lines[j])
             j += 1
         # The year may follow a complete title on a line of its own: （2023年度）.
         if j < len(lines) and _TITLE_END.search(joined) and _YEAR_LINE.fullmatch(compact(lines[j])):

@@ -70,6 +70,9 @@ _SEPARATORS = re.compile(r"[\s、，,·•]+")
 MAX_NAME = 20
 
 
+_NEWS_VERB_END = re.compile(r"(?:召开|举行|举办|印发|发布|开展|部署|推进)$")
+
+
 def _heads(title: str) -> list[str]:
     """The naming parts of a title: before its topic, and after 关于 or a
     year when it opens with them (关于朝天门街道2023年…, 2023年清水镇…)."""
@@ -79,6 +82,8 @@ def _heads(title: str) -> list[str]:
         if match.start() > start:
             heads.append(title[start : match.start()])
         start = match.end()
+    # News names its unit before the verb: 某县召开2024年法治政府建设推进会.
+    heads = [_NEWS_VERB_END.sub("", head) for head in heads]
     return [head for head in heads if head][:3]
 
 
@@ -146,6 +151,8 @@ def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
     # names its office twice; 民政局民政局 is a slip of the pen.
     part = _OTHER_NAME.sub("", _OFFICE_PARTY.sub("", part))
     part = _DOUBLED_TAIL.sub(r"\1", part)
+    # 某县司法局局长, 某镇党委书记 王某: the post's unit.
+    part = _POST.sub("", part)
     if not part or len(part) > MAX_NAME + 10:
         return None
     town = town_in_name(part, prefixes)
@@ -171,6 +178,13 @@ def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
 _OFFICE_PARTY = re.compile(r"(?<=[局厅委办署])(?:党组|党委)$")
 _OTHER_NAME = re.compile(r"(?<=[局厅委办署])[（(][^（()）]{2,30}[）)]$")
 _DOUBLED_TAIL = re.compile(r"([\u4e00-\u9fff]{2,6})\1$")
+
+
+# A leader's post after the unit's name (a 述职/述法 report's name line).
+_POST = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:党委|党工委|党组)?(?:副)?(?:书记|镇长|乡长|县长|区长|市长|州长|旗长|局长|厅长|主任|"
+    r"主要负责人)(?:\s*[\u4e00-\u9fff]{2,4})?$"
+)
 
 
 # A department that speaks of itself (我局, 本局, 我委, 该厅): no name.
