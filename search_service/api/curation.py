@@ -6,6 +6,7 @@ marshmallow schemas, and the OpenAPI document is made from them."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -52,7 +53,14 @@ class CurationArgsSchema(_QueryArgsSchema):
 
 
 def curation_args_schema(config: Settings) -> CurationArgsSchema:
-    return CurationArgsSchema(max_per_page=config.max_per_page)
+    """The parameters' schema with the settings' per_page limit."""
+    return _args_schema(config.max_per_page)
+
+
+@lru_cache(maxsize=8)
+def _args_schema(max_per_page: int) -> CurationArgsSchema:
+    # Making a schema copies every field; loading keeps no state on it.
+    return CurationArgsSchema(max_per_page=max_per_page)
 
 
 class CurationDoubtSchema(Schema):
