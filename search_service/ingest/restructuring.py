@@ -29,9 +29,10 @@ from search_service.ingest.signature import find_signature
 
 _CN = "一二三四五六七八九十"
 # 一、 二、 … inside a line. Not after another numeral or 第 (十一、 is read
-# whole; 第一、二季度 is an enumeration), not followed by a numeral (一、二级,
-# 一、二、三产业) or by 是 (一是 is prose, and 一、是 a typo of it).
-_TOP = re.compile(rf"(?<![{_CN}第\d])([{_CN}]{{1,3}})\s*[、．](?![{_CN}是])")
+# whole; 第一、二季度 is an enumeration) or in a word (统一、, 唯一、, 之一、),
+# not followed by a numeral (一、二级, 一、二、三产业) or by 是 (一是 is
+# prose, and 一、是 a typo of it).
+_TOP = re.compile(rf"(?<![{_CN}第\d统唯万之同单划逐专均])([{_CN}]{{1,3}})\s*[、．](?![{_CN}是])")
 _CHAPTER = re.compile(rf"(?<![{_CN}\d])第([{_CN}]{{1,3}})部分(?![是为的中])")
 # （一） inside a line; not 第（一）项, not （一）项/款/目 (a cited item).
 _SUB = re.compile(rf"(?<!第)[（(]([{_CN}]{{1,3}})[)）](?![项款目条号])")

@@ -141,3 +141,11 @@ def test_title_line_running_on_into_the_text_is_cut_at_the_space():
         "建设情况的报告 " + OPENING + "一、主要举措和成效 推进法治。二、存在的问题 力量不足。",
     ]
     assert restore_lines(lines)[:3] == ["关于2025年度法治政府", "建设情况的报告", OPENING]
+
+
+@pytest.mark.parametrize("word", ["统一、", "唯一、", "之一、"])
+def test_numerals_inside_words_are_not_numbering(word):
+    # Before the first part, 一 is the number expected next.
+    opening = f"2024年，全县推进执法{word}规范存在的问题整改，现将有关情况报告如下。"
+    line = opening + "一、主要举措和成效 推进法治。二、存在的问题 力量不足。"
+    assert restore_lines([line])[:2] == [opening, "一、主要举措和成效"]
