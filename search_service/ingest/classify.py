@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from search_service.model import Section
 
@@ -170,6 +171,8 @@ _FIRST_PERSON = re.compile(
     r"本人|(?<![自你敌忘])我(?!为群众)(?![们国省市县区镇乡旗州盟局委厅办院所站队街道单位部门中心校处科司党村社组])"
 )
 MIN_FIRST_PERSON = 3
+# How far into the body a leader's own voice is looked for.
+FIRST_PERSON_SPAN = 3000
 
 
 def _title_verdict(title: str, kinds: set[str], opening: str, body: str) -> Verdict | None:
@@ -223,9 +226,11 @@ def judge(title: str, opening: str, sections: Sequence[Section], template: bool 
     first_line = opening.split("\n", 1)[0]
     if _SALUTATION_LINE.match(first_line) and _TO_SUBORDINATES.search(first_line):
         return Verdict(OTHER, "抬头写给下级（各…），是通知或通报")
-    speaking = _FIRST_PERSON.findall(opening + "\n" + body[:6000])
-    if len(speaking) >= MIN_FIRST_PERSON:
-        return Verdict(OTHER, f"以第一人称（我、本人）写了{len(speaking)}处：个人述职述法报告")
+    speaking = sum(
+        1 for _ in islice(_FIRST_PERSON.finditer(opening + "\n" + body[:FIRST_PERSON_SPAN]), MIN_FIRST_PERSON)
+    )
+    if speaking >= MIN_FIRST_PERSON:
+        return Verdict(OTHER, "以第一人称（我、本人）叙述：个人述职述法报告")
     if title:
         verdict = _title_verdict(title, kinds, opening, body)
         if verdict is not None:

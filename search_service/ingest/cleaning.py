@@ -48,7 +48,7 @@ MIN_PINYIN_GLOSSES = 3
 
 def drop_pinyin_glosses(text: str) -> str:
     """`text` without the pinyin a mirror wrote after its characters."""
-    if "(" not in text and "（" not in text:
+    if ("(" not in text and "（" not in text) or _TONE_MARK.search(text) is None:
         return text
     glosses = _PINYIN_GLOSS.findall(text)
     if len(glosses) < MIN_PINYIN_GLOSSES or not any(_TONE_MARK.search(gloss) for gloss in glosses):

@@ -20,6 +20,7 @@ preceded by 第 or a digit, or followed by a digit is no heading.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -102,7 +103,7 @@ def _markers(line: str, levels: dict[str, int]) -> list[_Marker]:
 def _styles(lines: Sequence[str]) -> dict[str, int]:
     """The levels of the document's numbering: under 第一部分 … when it
     numbers two parts so (a lone 第一部分 may be cited)."""
-    chapters = {small_number(m.group(1)) for line in lines for m in _CHAPTER.finditer(line)}
+    chapters = {small_number(m.group(1)) for line in lines if "部分" in line for m in _CHAPTER.finditer(line)}
     return _LEVELS_UNDER_CHAPTERS if {1, 2} <= chapters else _LEVELS
 
 
@@ -228,6 +229,19 @@ def _line_start_fits(lines: Sequence[str], inline: bool, levels: dict[str, int])
     return fits, inline_total, most
 
 
+def _most_parts_inside(lines: Sequence[str], levels: dict[str, int]) -> int:
+    """The most markers of the parts' style standing inside one line (not
+    at its start), whatever their numbers: one search over the document."""
+    pattern = _CHAPTER if levels is _LEVELS_UNDER_CHAPTERS else _TOP
+    text = "\n".join(lines)
+    counts: Counter[int] = Counter()
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start and text[start - 1] != "\n":
+            counts[text.count("\n", 0, start)] += 1
+    return max(counts.values(), default=0)
+
+
 def lost_structure(lines: Sequence[str]) -> bool:
     """The document's parts run inside its lines: fewer than two lines open
     with a top-level heading, yet some line carries the numbering on inside
@@ -237,6 +251,10 @@ def lost_structure(lines: Sequence[str]) -> bool:
     二、…；三、…)."""
     levels = _styles(lines)
     kept = _line_start_fits(lines, False, levels)[0]
+    # Most documents kept their lines and hold no part's numbering inside
+    # one: one search per line tells, before the markers are read in full.
+    if _most_parts_inside(lines, levels) < (2 if kept >= MIN_KEPT_PARTS else 1):
+        return False
     fits, inline_total, most = _line_start_fits(lines, True, levels)
     if fits < kept or inline_total == 0:
         return False
