@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 from search_service.model import Section
 
@@ -165,12 +164,24 @@ class Verdict:
 # An addressee line to subordinates: 各市（州）人民政府，省政府各部门： heads a
 # 通知 or a 通报 (of 考核 results), never a report to a superior.
 _TO_SUBORDINATES = re.compile(r"^各(?!位)|[，,、]\s*各(?!位)|各(?:部门|单位|直属机构)")
-# One leader speaking of themself: 我 not followed by a unit word (我县, 我局,
-# 我们), 本人, or 作为…主要负责人，我.
-_FIRST_PERSON = re.compile(
-    r"本人|(?<![自你敌忘])我(?!为群众)(?![们国省市县区镇乡旗州盟局委厅办院所站队街道单位部门中心校处科司党村社组])"
-)
+# One leader speaking of themself: 本人, or 我 not followed by a unit word
+# (我县, 我局, 我们) nor in a word (自我, 我为群众).
+_WO = re.compile(r"我(?!为群众)(?![们国省市县区镇乡旗州盟局委厅办院所站队街道单位部门中心校处科司党村社组])")
+_NOT_BEFORE_WO = "自你敌忘"
 MIN_FIRST_PERSON = 3
+
+
+def _first_person(text: str, enough: int) -> int:
+    """How many times (up to `enough`) the text speaks as one person."""
+    found = text.count("本人")
+    for match in _WO.finditer(text):
+        if found >= enough:
+            break
+        if match.start() == 0 or text[match.start() - 1] not in _NOT_BEFORE_WO:
+            found += 1
+    return min(found, enough)
+
+
 # How far into the body a leader's own voice is looked for.
 FIRST_PERSON_SPAN = 3000
 
@@ -226,10 +237,7 @@ def judge(title: str, opening: str, sections: Sequence[Section], template: bool 
     first_line = opening.split("\n", 1)[0]
     if _SALUTATION_LINE.match(first_line) and _TO_SUBORDINATES.search(first_line):
         return Verdict(OTHER, "抬头写给下级（各…），是通知或通报")
-    speaking = sum(
-        1 for _ in islice(_FIRST_PERSON.finditer(opening + "\n" + body[:FIRST_PERSON_SPAN]), MIN_FIRST_PERSON)
-    )
-    if speaking >= MIN_FIRST_PERSON:
+    if _first_person(opening + "\n" + body[:FIRST_PERSON_SPAN], MIN_FIRST_PERSON) >= MIN_FIRST_PERSON:
         return Verdict(OTHER, "以第一人称（我、本人）叙述：个人述职述法报告")
     if title:
         verdict = _title_verdict(title, kinds, opening, body)

@@ -149,10 +149,14 @@ def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
     part = _PARTY_HEAD.sub("", part)
     # 某局党组 issues its bureau's report; 市城市管理局（市综合行政执法局）
     # names its office twice; 民政局民政局 is a slip of the pen.
-    part = _OTHER_NAME.sub("", _OFFICE_PARTY.sub("", part))
-    part = _DOUBLED_TAIL.sub(r"\1", part)
-    # 某县司法局局长, 某镇党委书记 王某: the post's unit.
-    part = _POST.sub("", part)
+    if part.endswith(("党组", "党委")):
+        part = _OFFICE_PARTY.sub("", part)
+    if part.endswith((")", "）")):
+        part = _OTHER_NAME.sub("", part)
+    part = _undoubled(part)
+    if any(word in part for word in _POST_WORDS):
+        # 某县司法局局长, 某镇党委书记 王某: the post's unit.
+        part = _POST.sub("", part)
     if not part or len(part) > MAX_NAME + 10:
         return None
     town = town_in_name(part, prefixes)
@@ -177,10 +181,19 @@ def _unit_of_whole_part(part: str, prefixes: Sequence[str]) -> Unit | None:
 # A department's party group, its other name in brackets, a doubled tail.
 _OFFICE_PARTY = re.compile(r"(?<=[局厅委办署])(?:党组|党委)$")
 _OTHER_NAME = re.compile(r"(?<=[局厅委办署])[（(][^（()）]{2,30}[）)]$")
-_DOUBLED_TAIL = re.compile(r"([\u4e00-\u9fff]{2,6})\1$")
+MAX_DOUBLED_TAIL = 6
+
+
+def _undoubled(name: str) -> str:
+    """民政局民政局 -> 民政局: a tail of 2-6 characters written twice."""
+    for size in range(2, min(MAX_DOUBLED_TAIL, len(name) // 2) + 1):
+        if name[-size:] == name[-2 * size : -size]:
+            return name[:-size]
+    return name
 
 
 # A leader's post after the unit's name (a 述职/述法 report's name line).
+_POST_WORDS = ("书记", "长", "主任", "负责人")
 _POST = re.compile(
     r"(?<=[\u4e00-\u9fff])(?:党委|党工委|党组)?(?:副)?(?:书记|镇长|乡长|县长|区长|市长|州长|旗长|局长|厅长|主任|"
     r"主要负责人)(?:\s*[\u4e00-\u9fff]{2,4})?$"
