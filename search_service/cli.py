@@ -236,6 +236,10 @@ def index_merge(index_dir: Path | None, everything: bool) -> None:
     log.info("merged into %s", name if name else "nothing to merge")
 
 
+# How many documents in doubt `index stats` names (the `curation` command lists all).
+STATS_DOUBTS_SHOWN = 10
+
+
 @index.command("stats")
 @_index_option
 @click.option("--json", "as_json", is_flag=True, help="one JSON document on stdout")
@@ -286,6 +290,16 @@ def index_stats(index_dir: Path | None, as_json: bool) -> None:
     click.echo(
         f"in doubt   {curation['documents']} documents" + (f" ({fields}): search-service curation" if fields else "")
     )
+    # The first of them, each with its fields and the first reason: enough
+    # for a cron mail to say what needs a look.
+    from search_service.analysis.curation import CurationRequest, curation_list
+
+    shown = curation_list(opened, CurationRequest(per_page=STATS_DOUBTS_SHOWN))
+    for item in shown.items:
+        reasons = "; ".join(f"{doubt.field}: {doubt.reason}" for doubt in item.doubts)
+        click.echo(f"           {item.source} [{item.doc_type}] {reasons}")
+    if shown.documents > len(shown.items):
+        click.echo(f"           … {shown.documents - len(shown.items)} more: search-service curation")
 
 
 # ------------------------------------------------------------------- parse

@@ -37,6 +37,12 @@ def test_stats_count_the_documents_in_doubt_per_field(runner: CliRunner, index_d
     }
     text = runner.invoke(main, ["index", "stats", "--index", str(index_dir)])
     assert "in doubt   4 documents (doc_type 2, year 2, unit 2, province 1)" in text.output
+    # Each of them named, with its fields and reasons, below the count.
+    listed = [line.split()[0] for line in text.output.splitlines()[-4:]]
+    body = json.loads(runner.invoke(main, ["curation", "--index", str(index_dir), "--json"]).stdout)
+    assert listed == [item["source"] for item in body["items"]]
+    for item, line in zip(body["items"], text.output.splitlines()[-4:], strict=True):
+        assert all(f"{d['field']}: {d['reason']}" in line for d in item["doubts"])
 
 
 def test_curation_json_is_the_apis_body_with_every_document(runner: CliRunner, index_dir: Path) -> None:
