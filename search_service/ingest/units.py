@@ -299,14 +299,15 @@ _OWN_WORD_UNIT = {"镇": TOWNSHIP, "乡": TOWNSHIP, "街道": TOWNSHIP, "县": C
 
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_YEAR_CLAUSE = re.compile(r"(?<=[，,])(?:19|20)\d\d\s*年(?:度)?(?:以来)?[，,]")
+_YEAR_CLAUSE = re.compile(r"(?<=[，,：:\n])(?:19|20)\d\d\s*年(?:度)?(?:以来)?[，,]")
 MAX_SENTENCES = 3
 MAX_OPENING_SUBJECT = 400
 
 
 def unit_in_opening(opening: str, prefixes: Sequence[str] = ()) -> Unit | None:
     """The unit an opening sentence names as its subject, or None."""
-    text = re.sub(r"\s+", "", opening)
+    # Spaces go; a line break stays as the end of its paragraph's sentence.
+    text = re.sub(r"[^\S\n]+", "", opening)
     starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text[:MAX_OPENING_SUBJECT]))][:MAX_SENTENCES]
     # The year may lead its clause after a first clause of grounds: 根据…的
     # 部署，2023年，某街道以…; 省委、省政府高度重视…。2023年，省某局坚持….

@@ -39,3 +39,11 @@ def test_department_named_only_in_its_own_cited_documents():
     assert department_in_citations("落实《法治政府建设实施纲要》和《县司法局工作规则》。") is None
     tie = "《甲县民政局工作规则》《乙县教育局工作规则》"
     assert department_in_citations(tie) is None
+
+
+def test_subject_of_the_openings_second_paragraph():
+    opening = (
+        "根据《关于做好绩效考评有关工作的通知》要求，区教育局认真对照考核标准，现对我局2019年度法治政府建设工作情况总结如下:\n"
+        "2019年度，武清区教育局深入学习贯彻习近平法治思想。"
+    )
+    assert unit_in_opening(opening).name == "武清区教育局"
