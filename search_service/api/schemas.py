@@ -411,6 +411,11 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema)
 
 
+class CurationSummarySchema(Schema):
+    documents = fields.Integer(metadata={"description": "documents in doubt about any field"})
+    by_field = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "per field"})
+
+
 class StatsSchema(Schema):
     reports = fields.Integer(metadata={"description": "annual reports"})
     documents = fields.Dict(
@@ -423,6 +428,10 @@ class StatsSchema(Schema):
     tokenizer = fields.String()
     dictionary = fields.String()
     files = fields.Dict(keys=fields.String(), values=fields.Integer())
+    curation = fields.Nested(
+        CurationSummarySchema,
+        metadata={"description": "documents whose classification, year, unit or place is in doubt (/api/v1/curation)"},
+    )
 
 
 class HealthSchema(Schema):

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from search_service.analysis.curation import curation_summary
 from search_service.api.export import csv_response, export_jsonl, export_rows
 from search_service.api.schemas import (
     ExportArgsSchema,
@@ -145,6 +146,7 @@ def stats_body(index: OpenIndex) -> dict:
             "tokenizer": meta["tokenizer"],
             "dictionary": meta["dictionary"],
             "files": meta.get("files", {}),
+            "curation": curation_summary(index),
         }
     )
 

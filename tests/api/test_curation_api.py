@@ -141,3 +141,10 @@ def test_readme_curation_examples_answer(client: FlaskClient) -> None:
     for url in urls:
         response = client.get(url.removeprefix("http://127.0.0.1:8000"))
         assert response.status_code == 200, (url, response.get_data(as_text=True)[:300])
+
+
+def test_stats_count_the_documents_in_doubt_as_the_list_does(curation_client: FlaskClient) -> None:
+    stats = curation_client.get("/api/v1/stats").get_json()["curation"]
+    listing = curation_client.get("/api/v1/curation").get_json()
+    assert stats["documents"] == listing["documents"] > 0
+    assert stats["by_field"] == listing["by_field"]
