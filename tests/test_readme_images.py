@@ -18,7 +18,14 @@ MAX_BYTES = 300_000
 
 
 def test_the_readme_shows_each_analysis_and_citing_screenshot():
-    for name in ("coverage-desktop", "follow-through-desktop", "terms-list", "cite-paragraph-desktop", "subscribe", "curation-desktop"):
+    for name in (
+        "coverage-desktop",
+        "follow-through-desktop",
+        "terms-list",
+        "cite-paragraph-desktop",
+        "subscribe",
+        "curation-desktop",
+    ):
         assert any(name in path for path in IMAGES), name
 
 
