@@ -25,7 +25,7 @@ from search_service.search.exact import (
     build_exact_arrays,
     update_exact_arrays,
 )
-from search_service.store import current_generation
+from search_service.segments.format import current_commit
 from search_service.text import normalize, to_simplified, words
 from tests.conftest import SAMPLES
 
@@ -280,7 +280,7 @@ def test_traditional_texts_are_still_found(text, expected):
 
 
 def test_sample_index_still_loads(sample_index):
-    generation = current_generation(sample_index)
+    generation = current_commit(sample_index)
     assert generation is not None
     assert len(load_reports(generation)) == 5
 

@@ -20,10 +20,11 @@ import numpy as np
 import pytest
 from whoosh.index import open_dir
 
-from search_service import store
 from search_service.indexing import BuildOptions, build_index, update_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
+from search_service.segments import toc
+from search_service.segments.format import FORMAT_VERSION, current_commit, read_json
 from search_service.segments.reader import SegmentSet
 from tests.conftest import SAMPLES
 
@@ -109,7 +110,7 @@ def assert_same_generation(updated: Path, fresh: Path) -> None:
         assert np.array_equal(a.codes[name], b.codes[name]), name
     a.close()
     b.close()
-    meta_a, meta_b = store.read_json(updated / "meta.json"), store.read_json(fresh / "meta.json")
+    meta_a, meta_b = read_json(updated / "meta.json"), read_json(fresh / "meta.json")
     assert isinstance(meta_a, dict) and isinstance(meta_b, dict)
     for key in set(meta_a) | set(meta_b):
         if key not in VOLATILE_META:
@@ -140,7 +141,7 @@ def test_update_answers_exactly_like_a_full_build(tmp_path, jobs):
     fresh_dir = tmp_path / "fresh"
     fresh = build_index(source, fresh_dir, BuildOptions(jobs=jobs))
     assert (summary.reports, summary.sections, summary.skipped) == (fresh.reports, fresh.sections, fresh.skipped)
-    updated_gen, fresh_gen = store.current_generation(index_dir), store.current_generation(fresh_dir)
+    updated_gen, fresh_gen = current_commit(index_dir), current_commit(fresh_dir)
     assert updated_gen is not None and fresh_gen is not None
     assert_same_generation(updated_gen, fresh_gen)
     assert answers(index_dir) == answers(fresh_dir)
@@ -150,7 +151,7 @@ def test_update_answers_exactly_like_a_full_build(tmp_path, jobs):
     (source / "renamed.txt").unlink()
     update_index(source, index_dir, BuildOptions(jobs=jobs))
     build_index(source, fresh_dir, BuildOptions(jobs=jobs))
-    assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh_dir))
+    assert_same_generation(current_commit(index_dir), current_commit(fresh_dir))
 
 
 def test_update_without_changes_reuses_everything(tmp_path):
@@ -165,15 +166,15 @@ def test_update_without_changes_reuses_everything(tmp_path):
 def test_update_of_an_index_in_an_older_format_parses_everything_again(tmp_path):
     index_dir = tmp_path / "ix"
     build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
-    meta_path = store.current_generation(index_dir) / "meta.json"
+    meta_path = current_commit(index_dir) / "meta.json"
     meta = json.loads(meta_path.read_text())
-    meta["format_version"] = store.FORMAT_VERSION - 1
+    meta["format_version"] = FORMAT_VERSION - 1
     meta_path.write_text(json.dumps(meta))
     summary = update_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     assert summary.reused == 0 and summary.reports == 5
     fresh = tmp_path / "fresh"
     build_index(SAMPLES, fresh, BuildOptions(jobs=1))
-    assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
+    assert_same_generation(current_commit(index_dir), current_commit(fresh))
 
 
 def _cli(*args: str) -> subprocess.Popen:
@@ -192,7 +193,7 @@ def test_update_killed_at_random_points_leaves_index_as_before(tmp_path):
     shutil.copytree(index_dir, probe, ignore=shutil.ignore_patterns(".lock"))
     assert _cli("index", "update", "--source", str(source), "--index", str(probe)).wait() in (0, 3)
     full = time.monotonic() - started
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     before = answers(index_dir)
     rng = random.Random(9)
     for _ in range(6):
@@ -200,13 +201,13 @@ def test_update_killed_at_random_points_leaves_index_as_before(tmp_path):
         time.sleep(rng.uniform(0, full))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        current = store.current_generation(index_dir)
+        current = current_commit(index_dir)
         if current != live:  # killed after the switch: the new generation is complete
             live, before = current, answers(index_dir)
         assert answers(index_dir) == before
     done = _cli("index", "update", "--source", str(source), "--index", str(index_dir))
     assert done.wait() in (0, 3), done.stderr.read()  # 3: built, one file failed
-    assert not [p for p in os.listdir(index_dir) if p.startswith(store.BUILDING_PREFIX)]
+    assert not [p for p in os.listdir(index_dir) if p.startswith(toc.BUILDING_PREFIX)]
     fresh = tmp_path / "fresh"
     build_index(source, fresh, BuildOptions(jobs=1))
     assert answers(index_dir) == answers(fresh)

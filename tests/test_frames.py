@@ -15,7 +15,9 @@ from search_service.indexing import BuildOptions, build_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
 from search_service.segments.format import NO_DAY, day_published, published_day
-from search_service.segments.frames import RECORDS, TEXTS, Frames, file_names, write_records, write_texts
+from search_service.segments.frames import Frames, write_records, write_texts
+from search_service.segments.toc import RECORDS, TEXTS
+from search_service.segments.toc import frame_files as file_names
 from tests.test_build_update import make_corpus
 
 WORDS = [

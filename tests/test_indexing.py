@@ -6,12 +6,13 @@ import shutil
 
 import pytest
 
-from search_service import store
 from search_service.cli import main
 from search_service.errors import IndexIncompatible, IndexLocked
 from search_service.indexing import BuildOptions, build_index, update_index, writer_lock
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
+from search_service.segments import toc
+from search_service.segments.format import current_commit
 from tests.conftest import SAMPLES
 
 
@@ -28,7 +29,7 @@ def test_second_writer_is_refused_with_75(runner, tmp_path):
 def test_failed_build_leaves_the_served_index_as_it_was(tmp_path):
     index_dir = tmp_path / "ix"
     build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
-    before = store.current_generation(index_dir)
+    before = current_commit(index_dir)
     answer = run_search(open_index(index_dir), SearchRequest(q="法律顾问")).total
     bad_source = tmp_path / "src"
     shutil.copytree(SAMPLES, bad_source)
@@ -37,9 +38,9 @@ def test_failed_build_leaves_the_served_index_as_it_was(tmp_path):
 
     with pytest.raises(BuildFailed):
         build_index(bad_source, index_dir, BuildOptions(jobs=1, strict=True))
-    assert store.current_generation(index_dir) == before
+    assert current_commit(index_dir) == before
     assert run_search(open_index(index_dir), SearchRequest(q="法律顾问")).total == answer
-    assert not [p for p in index_dir.iterdir() if p.name.startswith(store.BUILDING_PREFIX)]
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(toc.BUILDING_PREFIX)]
 
 
 def test_broken_file_is_reported_and_the_rest_indexed(tmp_path):
@@ -66,7 +67,7 @@ def test_update_adds_changes_and_drops(tmp_path):
 def test_index_built_with_another_dictionary_is_refused(tmp_path):
     index_dir = tmp_path / "ix"
     build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
-    meta_path = store.current_generation(index_dir) / "meta.json"
+    meta_path = current_commit(index_dir) / "meta.json"
     meta = json.loads(meta_path.read_text())
     meta["dictionary"] = "domain_dict-0000"
     meta_path.write_text(json.dumps(meta))
@@ -79,7 +80,7 @@ def test_rebuild_switches_current_atomically_and_keeps_one_live(tmp_path):
     first = build_index(SAMPLES, index_dir, BuildOptions(jobs=1)).generation
     second = build_index(SAMPLES, index_dir, BuildOptions(jobs=1)).generation
     assert first != second
-    assert store.current_generation(index_dir).name == second
+    assert current_commit(index_dir).name == second
     assert os.path.isdir(index_dir / first)  # kept for readers still on it
 
 
@@ -88,7 +89,7 @@ def test_index_normalised_another_way_is_refused_and_rebuilt_by_update(tmp_path)
     another version must not answer (results would silently vanish)."""
     index_dir = tmp_path / "ix"
     build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
-    generation = store.current_generation(index_dir)
+    generation = current_commit(index_dir)
     meta_path = generation / "meta.json"
     meta = json.loads(meta_path.read_text())
     meta["normalization"] = "fold-0/unicode-0"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from search_service import store
-from search_service.citing.changes import LOG_NAME
-from search_service.segments.format import read_commit
+from search_service.segments import toc
+from search_service.segments.changelog import LOG_NAME
+from search_service.segments.format import current_commit, publish_order
 from tests.conftest import start_gunicorn, stop
 
 QUERIES = [
@@ -27,17 +27,19 @@ QUERIES = [
 
 
 def copy_as_rsync_would(index_dir: Path, replica: Path) -> None:
-    """The publish step of docs/deploy.md: the generation's immutable files
-    (its segments, then its own folder) first, then the commit point (CURRENT), then the change log."""
-    generation = store.current_generation(index_dir)
-    assert generation is not None
+    """The publish step of docs/deploy.md, in the order the table of contents
+    gives (segments.format.publish_order): the commit point's immutable
+    files (its segments, then its own folder) first, then CURRENT, then the
+    change log."""
     replica.mkdir()
-    for segment in read_commit(generation).segments:
-        shutil.copytree(index_dir / segment.name, replica / segment.name)
-    shutil.copytree(generation, replica / generation.name)
-    assert store.current_generation(replica) is None  # not served before CURRENT names it
-    shutil.copy2(index_dir / store.CURRENT_FILE, replica / store.CURRENT_FILE)
-    shutil.copy2(index_dir / LOG_NAME, replica / LOG_NAME)
+    for name in publish_order(index_dir):
+        if name == toc.CURRENT:
+            assert current_commit(replica) is None  # not served before CURRENT names it
+        if (index_dir / name).is_dir():
+            shutil.copytree(index_dir / name, replica / name)
+        else:
+            shutil.copy2(index_dir / name, replica / name)
+    assert (replica / LOG_NAME).exists()
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def _get(base: str, path: str, params: dict | None = None) -> requests.Response:
 
 
 def test_copied_index_names_the_same_generation(sample_index, live_server, replica_server):
-    generation = store.current_generation(sample_index).name
+    generation = current_commit(sample_index).name
     assert _get(live_server, "/healthz").json()["generation"] == generation
     assert _get(replica_server, "/healthz").json() == _get(live_server, "/healthz").json()
     assert _get(replica_server, "/api/v1/stats").json() == _get(live_server, "/api/v1/stats").json()

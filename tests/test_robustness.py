@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from search_service import store
 from search_service.indexing import BuildOptions, build_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
+from search_service.segments import toc
+from search_service.segments.format import current_commit, switch_current
 from tests.conftest import SAMPLES, start_gunicorn, stop
 
 QUERIES = ["法律顾问", "综合行政执法办公室", "八五普法", "法治 -顾问", "执法 OR 复议", "变体"]
@@ -63,7 +64,7 @@ def test_build_killed_at_20_random_points_leaves_index_as_before(tmp_path):
     assert cli("index", "build", "--source", str(source), "--index", str(index_dir)).wait() == 0
     full = time.monotonic() - started
     before = answers(index_dir)
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     (source / "extra.txt").write_text((SAMPLES / "000_0f29331b601e0308.txt").read_text("utf-8") + "\n变体新增。\n")
     rng = random.Random(8)
     for _ in range(20):
@@ -71,14 +72,14 @@ def test_build_killed_at_20_random_points_leaves_index_as_before(tmp_path):
         time.sleep(rng.uniform(0, full))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        current = store.current_generation(index_dir)
+        current = current_commit(index_dir)
         if current != live:  # the kill came after the switch: the new index is complete
             live = current
             before = answers(index_dir)
         assert answers(index_dir) == before
     done = cli("index", "build", "--source", str(source), "--index", str(index_dir))
     assert done.wait() == 0, done.stderr.read()
-    assert not [p for p in index_dir.iterdir() if p.name.startswith(store.BUILDING_PREFIX)]
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(toc.BUILDING_PREFIX)]
     assert answers(index_dir)["变体"][0] == 101
 
 
@@ -239,7 +240,7 @@ def test_build_failing_to_write_leaves_index_as_before(tmp_path):
     index_dir = tmp_path / "ix"
     build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     before = answers(index_dir)
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     done = subprocess.run(
         [sys.executable, "-m", "search_service", "index", "build", "--source", str(source), "--index", str(index_dir)],
         capture_output=True,
@@ -249,7 +250,7 @@ def test_build_failing_to_write_leaves_index_as_before(tmp_path):
     )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and done.stderr.strip()
-    assert store.current_generation(index_dir) == live
+    assert current_commit(index_dir) == live
     assert answers(index_dir) == before
     again = subprocess.run(
         [sys.executable, "-m", "search_service", "index", "build", "--source", str(source), "--index", str(index_dir)],
@@ -295,11 +296,11 @@ def test_a_stored_source_outside_the_folder_is_never_served(tmp_path):
 
     index_dir = tmp_path / "ix"
     build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
-    report = load_reports(store.current_generation(index_dir))[0]
+    report = load_reports(current_commit(index_dir))[0]
     escaped = "../" * 12 + str(PROJECT_ROOT / "setup.cfg").lstrip("/")
     folder = index_dir / "gen-hostile"
     write_generation(folder, [replace(report, report_id="escape0000000001", source=escaped)], {"source": "test"})
-    store.switch_current(index_dir, folder)
+    switch_current(index_dir, folder)
     client = create_app(Settings(index_dir=index_dir, source_dir=SAMPLES)).test_client()
     page = client.get("/reports/escape0000000001", headers={"Accept": "text/html"})
     assert page.status_code == 200 and b"/source" not in page.data

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from search_service import store
 from search_service.indexing import BuildOptions, build_index, merge_index, update_index
 from search_service.model import SearchRequest
 from search_service.search import open_index, run_search
-from search_service.segments.format import read_commit
+from search_service.segments import toc
+from search_service.segments.format import current_commit, read_commit
 from search_service.segments.writer import tiered_merge_policy
 from tests.test_build_update import answers, assert_same_generation, change_sources, make_corpus
 
@@ -29,7 +29,7 @@ def _merge_all(segments: tuple) -> list[list[str]]:
 
 def _segment_files(index_dir: Path) -> dict[str, tuple[int, int, int]]:
     """(inode, size, mtime_ns) of every file of every segment of the live commit."""
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     found = {}
     for entry in read_commit(live).segments:
         for path in (index_dir / entry.name).rglob("*"):
@@ -48,10 +48,10 @@ def test_update_writes_one_segment_and_leaves_the_old_ones_untouched(tmp_path):
     index_dir = tmp_path / "ix"
     build_index(source, index_dir, BuildOptions(jobs=1))
     before = _segment_files(index_dir)
-    old = read_commit(store.current_generation(index_dir))
+    old = read_commit(current_commit(index_dir))
     change_sources(source)
     update_index(source, index_dir, BuildOptions(jobs=1), merge_policy=None)
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     new = read_commit(live)
     assert [s.name for s in new.segments][: len(old.segments)] == [s.name for s in old.segments]
     assert len(new.segments) == len(old.segments) + 1
@@ -95,8 +95,8 @@ def test_a_build_in_many_segments_answers_as_one(tmp_path):
     one, many = tmp_path / "one", tmp_path / "many"
     build_index(source, one, BuildOptions(jobs=1))
     build_index(source, many, BuildOptions(jobs=1, segment_reports=7))
-    assert len(read_commit(store.current_generation(many)).segments) == 5  # 30 reports
-    assert_same_generation(store.current_generation(many), store.current_generation(one))
+    assert len(read_commit(current_commit(many)).segments) == 5  # 30 reports
+    assert_same_generation(current_commit(many), current_commit(one))
     assert answers(many) == answers(one)
 
 
@@ -106,14 +106,14 @@ def test_merges_answer_exactly_as_a_fresh_build(tmp_path):
     build_index(source, index_dir, BuildOptions(jobs=1, segment_reports=10))
     change_sources(source)
     update_index(source, index_dir, BuildOptions(jobs=1), merge_policy=None)
-    commit = read_commit(store.current_generation(index_dir))
+    commit = read_commit(current_commit(index_dir))
     assert len(commit.segments) == 8
     assert merge_index(index_dir, _merge_all) is not None
-    merged = read_commit(store.current_generation(index_dir))
+    merged = read_commit(current_commit(index_dir))
     assert len(merged.segments) == 1 and len(merged.segments[0].deleted) == 0
     fresh = tmp_path / "fresh"
     build_index(source, fresh, BuildOptions(jobs=1))
-    assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
+    assert_same_generation(current_commit(index_dir), current_commit(fresh))
     assert answers(index_dir) == answers(fresh)
 
 
@@ -126,10 +126,10 @@ def test_the_tiered_policy_keeps_the_segment_count_bounded(tmp_path):
         for path in files[round_::5]:
             path.write_text(path.read_text("utf-8") + f"\n第{round_}轮修订。\n", "utf-8")
         update_index(source, index_dir, BuildOptions(jobs=1), merge_policy=lambda s: tiered_merge_policy(s, width=2))
-        assert len(read_commit(store.current_generation(index_dir)).segments) <= 4
+        assert len(read_commit(current_commit(index_dir)).segments) <= 4
     fresh = tmp_path / "fresh"
     build_index(source, fresh, BuildOptions(jobs=1))
-    assert_same_generation(store.current_generation(index_dir), store.current_generation(fresh))
+    assert_same_generation(current_commit(index_dir), current_commit(fresh))
 
 
 def test_a_builds_segments_of_the_configured_size_are_not_merged(tmp_path):
@@ -141,10 +141,10 @@ def test_a_builds_segments_of_the_configured_size_are_not_merged(tmp_path):
     assert len(files) == 40
     index_dir = tmp_path / "ix"
     build_index(source, index_dir, BuildOptions(jobs=1, segment_reports=4))
-    assert len(read_commit(store.current_generation(index_dir)).segments) == 10
+    assert len(read_commit(current_commit(index_dir)).segments) == 10
     files[0].write_text(files[0].read_text("utf-8") + "\n修订。\n", "utf-8")
     update_index(source, index_dir, BuildOptions(jobs=1, segment_reports=4))
-    segments = read_commit(store.current_generation(index_dir)).segments
+    segments = read_commit(current_commit(index_dir)).segments
     assert len(segments) == 11 and [s.live for s in segments].count(4) == 9
     assert merge_index(index_dir, segment_reports=4) is None  # nothing crowded
     assert merge_index(index_dir) is not None  # with the default size's full, all of them at once
@@ -193,7 +193,7 @@ def test_merge_killed_at_random_points_leaves_the_old_commit_serving(tmp_path):
     build_index(source, probe, BuildOptions(jobs=1, segment_reports=6))
     assert subprocess.run([sys.executable, "-c", script, str(probe)], env=env, timeout=300).returncode == 0
     full = time.monotonic() - started
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     before = answers(index_dir)
     rng = random.Random(12)
     for _ in range(5):
@@ -201,12 +201,12 @@ def test_merge_killed_at_random_points_leaves_the_old_commit_serving(tmp_path):
         time.sleep(rng.uniform(0, full))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        current = store.current_generation(index_dir)
+        current = current_commit(index_dir)
         if current != live:  # killed after the switch: the merged commit is complete
             live = current
             assert len(read_commit(live).segments) == 1
         assert answers(index_dir) == before
     assert subprocess.run([sys.executable, "-c", script, str(index_dir)], env=env, timeout=300).returncode == 0
-    assert len(read_commit(store.current_generation(index_dir)).segments) == 1
+    assert len(read_commit(current_commit(index_dir)).segments) == 1
     assert answers(index_dir) == before
-    assert not [p for p in os.listdir(index_dir) if p.startswith(store.BUILDING_PREFIX)]
+    assert not [p for p in os.listdir(index_dir) if p.startswith(toc.BUILDING_PREFIX)]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from search_service import store
 from search_service.indexing import BuildOptions, build_index, update_index
 from search_service.search import open_index
+from search_service.segments import format as segment_format
 from tests.conftest import SAMPLES
 
 
@@ -67,18 +67,18 @@ def test_a_commit_without_row_fingerprints_reads_every_file_when_the_manifest_ch
     source, index_dir, names = corpus(tmp_path)
     write_manifest(source, f"file,year\n{names[0]},2020\n")
     build_index(source, index_dir, BuildOptions(jobs=1))
-    live = store.current_generation(index_dir)
-    manifest = store.read_manifest(live)
+    live = segment_format.current_commit(index_dir)
+    manifest = segment_format.read_manifest(live)
     for entry in manifest.values():
         del entry["overrides"]  # as a commit written before they were kept
-    store.write_manifest(live, manifest)
+    segment_format.write_manifest(live, manifest)
     assert update_index(source, index_dir, BuildOptions(jobs=1)).reused == len(names)  # manifest unchanged
     write_manifest(source, f"file,year\n{names[0]},2020\n{names[1]},2021\n")
-    live = store.current_generation(index_dir)
-    manifest = store.read_manifest(live)
+    live = segment_format.current_commit(index_dir)
+    manifest = segment_format.read_manifest(live)
     for entry in manifest.values():
         entry.pop("overrides", None)
-    store.write_manifest(live, manifest)
+    segment_format.write_manifest(live, manifest)
     summary = update_index(source, index_dir, BuildOptions(jobs=1))
     assert summary.reused == 0
     assert fields_by_source(index_dir)[names[1]][0] == 2021

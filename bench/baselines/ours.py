@@ -12,10 +12,10 @@ from pathlib import Path
 
 from bench.baselines import Answer, ParsedCorpus, folder_size
 from bench.queries import BenchQuery
-from search_service import store
 from search_service.indexing import BuildOptions, BuildSummary, build_index, update_index
 from search_service.model import FacetValues
 from search_service.search import OpenIndex, find, open_index, run_search
+from search_service.segments.format import current_commit
 
 
 def _facet_dict(values: FacetValues) -> dict[str | int, int]:
@@ -79,7 +79,7 @@ class OursEngine:
     def size_bytes(self) -> int:
         """The live commit's size: its own folder and its segments'."""
         assert self.index_dir is not None
-        generation = store.current_generation(self.index_dir)
+        generation = current_commit(self.index_dir)
         if generation is None:
             return 0
         from search_service.segments.format import read_commit

@@ -22,7 +22,7 @@ import numpy as np
 from search_service.model import DOC_TYPES, DOUBT_FIELDS, Doubt
 from search_service.search import OpenIndex
 from search_service.segments.format import doubt_bit
-from search_service.store import record_doubts, record_fields
+from search_service.segments.records import record_doubts, record_fields
 
 # The columns of manifest.csv before the fields: the file, as the source
 # folder names it ("/"-separated, relative).

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from search_service import store
 from search_service.errors import BuildFailed
 from search_service.indexing.committing import (
     Previous,
@@ -40,13 +39,19 @@ from search_service.indexing.parsing import Parsed, Prepared, parse_with_words, 
 from search_service.ingest import iter_source_files, manifest_signature
 from search_service.ingest.manifest import Manifest, load_manifest
 from search_service.model import FileProblem, Report
+from search_service.segments import toc
 from search_service.segments.format import (
     DEFAULT_SEGMENT_REPORTS,
+    FORMAT_VERSION,
     REPORTS,
     Commit,
     SegmentEntry,
+    current_commit,
     load_array,
     read_commit,
+    read_first_seen,
+    read_json,
+    read_manifest,
     segment_folder,
 )
 from search_service.segments.reader import SegmentSet
@@ -325,7 +330,7 @@ def build_index(source_dir: Path, index_dir: Path, options: BuildOptions | None 
         source_manifest = _SourceManifest.of(source_dir)
         paths = _source_files(source_dir, options.on_start)
         stats = {p.relative_to(source_dir).as_posix(): p.stat() for p in paths}
-        previous = Previous.of(store.current_generation(index_dir))
+        previous = Previous.of(current_commit(index_dir))
         results = parse_with_words(paths, source_dir, options)
         summary, commit, info, manifest = _write(
             index_dir, source_dir, stats, results, None, options, started, source_manifest
@@ -349,8 +354,8 @@ class _LiveSegments:
         tokenizer or dictionary, or unreadable): the update then parses
         everything again, as a build does."""
         try:
-            meta = store.read_json(folder / "meta.json")
-            if not isinstance(meta, dict) or meta.get("format_version") != store.FORMAT_VERSION:
+            meta = read_json(folder / toc.META)
+            if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
                 log.info("the live index %s has another format: parsing every file again", folder)
                 return None
             if any(meta.get(key) != value for key, value in tokenizer_identity().items()):
@@ -400,10 +405,10 @@ def update_index(
     everything is parsed again. None for options: the default options."""
     options = options or BuildOptions()
     with _writing(source_dir, index_dir) as started:
-        live = store.current_generation(index_dir)
+        live = current_commit(index_dir)
         old = _LiveSegments.load(live) if live else None
-        old_meta = store.read_json(live / "meta.json") if old and live else {}
-        old_manifest = store.read_manifest(live) if old and live else {}
+        old_meta = read_json(live / toc.META) if old and live else {}
+        old_manifest = read_manifest(live) if old and live else {}
         # A changed manifest.csv/.jsonl may override any file's fields: then
         # a file is parsed again when its rows changed (or when the live
         # commit, written before rows were fingerprinted, cannot tell).
@@ -461,10 +466,10 @@ def merge_index(
     segment_reports: the size a build gives segments (None: the default)."""
     with writer_lock(index_dir):
         clean_leftovers(index_dir)
-        live = store.current_generation(index_dir)
+        live = current_commit(index_dir)
         if live is None:
             return None
-        return _merge(index_dir, sized_policy(merge_policy, segment_reports), store.read_first_seen(live))
+        return _merge(index_dir, sized_policy(merge_policy, segment_reports), read_first_seen(live))
 
 
 def sized_policy(merge_policy: MergePolicy, segment_reports: int | None) -> MergePolicy:
@@ -478,7 +483,7 @@ def sized_policy(merge_policy: MergePolicy, segment_reports: int | None) -> Merg
 
 
 def _merge(index_dir: Path, merge_policy: MergePolicy, first_seen: dict[str, str]) -> str | None:
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     if live is None:
         return None
     commit = read_commit(live)
@@ -497,9 +502,9 @@ def _merge(index_dir: Path, merge_policy: MergePolicy, first_seen: dict[str, str
         if isinstance(exc, OSError):
             raise BuildFailed(f"could not merge segments in {index_dir}: {exc.strerror or exc}") from exc
         raise
-    meta = store.read_json(live / "meta.json")
+    meta = read_json(live / toc.META)
     info = {key: value for key, value in meta.items() if key in _INFO_KEYS} if isinstance(meta, dict) else {}
-    info["manifest"] = store.read_manifest(live)
+    info["manifest"] = read_manifest(live)
     name, _ = commit_and_switch(index_dir, commit, info, first_seen)
     log.info("merged %d segment(s) into %s in %.1f s", sum(map(len, groups)), name, time.monotonic() - started)
     return name

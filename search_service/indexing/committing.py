@@ -11,11 +11,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search_service import store
-from search_service.citing.changes import LOG_NAME, BuildChanges, append_build, diff_generations
 from search_service.errors import BuildFailed
-from search_service.segments.format import SEGMENT_PREFIX, Commit, new_name, read_commit
-from search_service.segments.writer import BUILDING_PREFIX, fsync_tree, write_commit_folder
+from search_service.segments import toc
+from search_service.segments.changelog import BuildChanges, append_build, diff_commits
+from search_service.segments.format import (
+    Commit,
+    current_commit,
+    fsync_dir,
+    fsync_tree,
+    new_name,
+    read_commit,
+    read_first_seen,
+    read_manifest,
+    switch_current,
+    write_first_seen,
+)
+from search_service.segments.writer import write_commit_folder
 
 log = logging.getLogger(__name__)
 
@@ -29,25 +40,25 @@ def clean_leftovers(index_dir: Path) -> None:
     """Remove half-written segments and commits of killed builds, commits
     replaced more than KEEP_REPLACED_SECONDS ago, and segments that no
     remaining commit names. Call with the lock held."""
-    live = store.current_generation(index_dir)
+    live = current_commit(index_dir)
     now = time.time()
     for path in index_dir.iterdir():
-        if path.name.startswith(BUILDING_PREFIX):
+        if path.name.startswith(toc.BUILDING_PREFIX):
             shutil.rmtree(path, ignore_errors=True)
-        elif path.name.startswith(store.GENERATION_PREFIX) and path.is_dir() and path != live:
+        elif path.name.startswith(toc.COMMIT_PREFIX) and path.is_dir() and path != live:
             if now - path.stat().st_mtime > KEEP_REPLACED_SECONDS:
                 shutil.rmtree(path, ignore_errors=True)
-        elif path.name.startswith(f".{store.CURRENT_FILE}.") and path.name.endswith(".tmp"):
+        elif path.name.startswith(f".{toc.CURRENT}.") and path.name.endswith(".tmp"):
             path.unlink(missing_ok=True)
     named: set[str] = set()
     for path in index_dir.iterdir():
-        if path.name.startswith(store.GENERATION_PREFIX) and path.is_dir():
+        if path.name.startswith(toc.COMMIT_PREFIX) and path.is_dir():
             try:
                 named.update(s.name for s in read_commit(path).segments)
             except (OSError, ValueError, KeyError, TypeError):
                 continue  # a commit of another format names no segment
     for path in index_dir.iterdir():
-        if path.name.startswith(SEGMENT_PREFIX) and path.is_dir() and path.name not in named:
+        if path.name.startswith(toc.SEGMENT_PREFIX) and path.is_dir() and path.name not in named:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -67,9 +78,9 @@ class Previous:
         if live is None:
             return cls()
         try:
-            manifest = store.read_manifest(live)
+            manifest = read_manifest(live)
             sources = {source: str(entry["report_id"]) for source, entry in manifest.items() if "report_id" in entry}
-            return cls(sources, store.read_first_seen(live))
+            return cls(sources, read_first_seen(live))
         except (OSError, ValueError, AttributeError, TypeError) as exc:
             log.warning("the live index %s cannot be compared with: %s", live, exc)
             return cls()
@@ -77,7 +88,7 @@ class Previous:
 
 def changes_since(previous: Previous, manifest: dict[str, dict[str, object]]) -> BuildChanges:
     current = {source: str(entry["report_id"]) for source, entry in manifest.items() if "report_id" in entry}
-    return diff_generations(previous.sources, current, previous.first_seen, dt.datetime.now(dt.timezone.utc))
+    return diff_commits(previous.sources, current, previous.first_seen, dt.datetime.now(dt.timezone.utc))
 
 
 def commit_and_switch(
@@ -86,12 +97,12 @@ def commit_and_switch(
     """Write a commit point naming commit's segments (already in place),
     and make it the live one. Returns its name and meta. Write errors
     become BuildFailed; whatever fails leaves the served index as it was."""
-    name = new_name(store.GENERATION_PREFIX)
-    building = index_dir / f"{BUILDING_PREFIX}{name}"
+    name = new_name(toc.COMMIT_PREFIX)
+    building = index_dir / f"{toc.BUILDING_PREFIX}{name}"
     building.mkdir()
     try:
         meta = write_commit_folder(building, commit, info)
-        store.write_first_seen(building, first_seen)
+        write_first_seen(building, first_seen)
         fsync_tree(building)
         _switch_to(index_dir, building, name)
     except OSError as exc:
@@ -107,9 +118,9 @@ def _switch_to(index_dir: Path, building: Path, name: str) -> None:
     """Rename the finished commit into place and make it the live one."""
     final = index_dir / name
     os.rename(building, final)
-    store.fsync_dir(index_dir)
-    previous = store.current_generation(index_dir)
-    store.switch_current(index_dir, final)
+    fsync_dir(index_dir)
+    previous = current_commit(index_dir)
+    switch_current(index_dir, final)
     if previous is not None:
         os.utime(previous)  # start its grace period now
 
@@ -117,7 +128,7 @@ def _switch_to(index_dir: Path, building: Path, name: str) -> None:
 def log_changes(index_dir: Path, changes: BuildChanges) -> None:
     """Append the build to the change log. The new commit is already
     live: a failure here is reported, not undone."""
-    path = index_dir / LOG_NAME
+    path = index_dir / toc.CHANGES
     try:
         append_build(path, changes)
     except OSError as exc:

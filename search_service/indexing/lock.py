@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from search_service import store
 from search_service.errors import IndexLocked
+from search_service.segments import toc
 
 
 @contextmanager
@@ -20,7 +20,7 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's single-writer lock (flock: released by the kernel
     when the holder dies, so a crashed build never leaves it stuck)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / store.LOCK_FILE
+    path = index_dir / toc.LOCK
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:

@@ -21,12 +21,14 @@ from typing import Generic, TypeVar, overload
 
 import numpy as np
 
-from search_service import store
 from search_service.citing.paragraphs import line_spans, paragraph_count
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
 from search_service.model import CODED_FIELDS, SECTION_KINDS, Report, ReportFields
 from search_service.search.exact import TermHits
+from search_service.segments import toc
+from search_service.segments.format import FORMAT_VERSION, current_commit, read_first_seen, read_json
 from search_service.segments.reader import SegmentSet
+from search_service.segments.records import record_fields, record_report
 from search_service.text import tokenizer_identity
 
 # The term cache of a commit: at most this many terms and bytes of their
@@ -136,13 +138,13 @@ class OpenIndex:
         self.folder = folder
         self.generation = folder.name
         try:
-            meta = store.read_json(folder / "meta.json")
+            meta = read_json(folder / toc.META)
         except (OSError, ValueError) as exc:
             raise IndexMissing(f"the index at {folder} cannot be read: {exc}") from exc
-        if not isinstance(meta, dict) or meta.get("format_version") != store.FORMAT_VERSION:
+        if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
             raise IndexIncompatible(
                 f"the index at {folder} has format {meta.get('format_version') if isinstance(meta, dict) else '?'}, "
-                f"this version reads format {store.FORMAT_VERSION}: rebuild it with `search-service index build`"
+                f"this version reads format {FORMAT_VERSION}: rebuild it with `search-service index build`"
             )
         identity = tokenizer_identity()
         for key, expected in identity.items():
@@ -157,7 +159,7 @@ class OpenIndex:
         except (OSError, ValueError, KeyError) as exc:
             raise IndexMissing(f"the index at {folder} cannot be read: {exc}") from exc
         seg = self.segments
-        # The stored records (store.report_record), read from disk when
+        # The stored records (report_record), read from disk when
         # asked; callers read them through fields_of and report, which give
         # dataclasses.
         self.records = Records(seg)
@@ -285,7 +287,7 @@ class OpenIndex:
         the epoch, UTC); the generation's build time for reports it has no
         time for. Computing it twice in two threads is harmless."""
         built = _parse_time(self.meta.get("built_at")) or 0.0
-        known = store.read_first_seen(self.folder)
+        known = read_first_seen(self.folder)
         return np.array([_parse_time(known.get(i)) or built for i in self.report_id.tolist()], dtype=np.float64)
 
     def first_seen(self, ordinal: int) -> dt.datetime:
@@ -293,12 +295,12 @@ class OpenIndex:
 
     def fields_of(self, ordinal: int) -> ReportFields:
         """A report's fields, without its sections."""
-        return store.record_fields(self.records[ordinal])
+        return record_fields(self.records[ordinal])
 
     def report(self, ordinal: int) -> Report:
         """The whole report, section texts read from their segment."""
         texts = (self.unit_text(unit) for unit in self.units_of(ordinal))
-        return store.record_report(self.records[ordinal], texts)
+        return record_report(self.records[ordinal], texts)
 
     def close(self) -> None:
         self.segments.close()
@@ -377,7 +379,7 @@ def _by_value(values: list[str]) -> np.ndarray:
 
 def open_index(index_dir: Path) -> OpenIndex:
     """Open the live generation of index_dir. IndexMissing if there is none."""
-    folder = store.current_generation(index_dir)
+    folder = current_commit(index_dir)
     if folder is None:
         raise IndexMissing(f"no index at {index_dir}: build one with `search-service index build --index {index_dir}`")
     return OpenIndex(folder)
@@ -400,7 +402,7 @@ class IndexHandle:
             return current
         with self._lock:
             self._checked = now
-            folder = store.current_generation(self.index_dir)
+            folder = current_commit(self.index_dir)
             if folder is None:
                 if self._open is not None and self._open.folder.is_dir():
                     return self._open  # CURRENT vanished: keep answering from what we have

@@ -1,5 +1,8 @@
-"""Segments and commit points: the index's on-disk format (format.py), its
-writer (writer.py) and its reader (reader.py), side by side.
+"""Segments and commit points: the index's whole on-disk format, writer and
+reader side by side. toc.py names every file; format.py holds the version,
+the commit point and CURRENT; pairs.py, stored.py, frames.py, records.py
+and presence.py each write and read one part of a segment; writer.py
+writes a segment, reader.py reads it.
 
-Nothing is imported here, so that store.py can read the format's version
-without loading the writer and reader."""
+Nothing is imported here, so that reading a name or the format's version
+does not load the writer and the reader."""

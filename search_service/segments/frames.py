@@ -24,6 +24,8 @@ from typing import TypeVar
 import numpy as np
 import zstandard
 
+from search_service.segments import toc
+
 LEVEL = 3
 DICT_SIZE = 64 * 1024
 # Dictionary training reads this many items at most (evenly spread): 500
@@ -32,15 +34,8 @@ SAMPLE_ITEMS = 1000
 # Below this many sample bytes zstd cannot train a dictionary worth having.
 MIN_SAMPLE_BYTES = 64 * 1024
 
-TEXTS = "texts"
-RECORDS = "records"
 
 T = TypeVar("T")
-
-
-def file_names(name: str) -> tuple[str, str, str]:
-    """The data, offsets and dictionary file names of one kind of item."""
-    return f"{name}.bin", f"{name}.offsets.npy", f"{name}.dict"
 
 
 def write_frames(folder: Path, name: str, items: Sequence[T], encode: Callable[[T], bytes]) -> None:
@@ -48,7 +43,7 @@ def write_frames(folder: Path, name: str, items: Sequence[T], encode: Callable[[
     (when the sample allows) the dictionary they were compressed with.
     Items are encoded one at a time, so a large segment's texts are never
     all held as bytes at once."""
-    data_name, offsets_name, dict_name = file_names(name)
+    data_name, offsets_name, dict_name = toc.frame_files(name)
     step = max(1, len(items) // SAMPLE_ITEMS)
     dictionary = _train([encode(item) for item in items[::step]])
     if dictionary is not None:
@@ -76,11 +71,11 @@ def _train(sample: list[bytes]) -> zstandard.ZstdCompressionDict | None:
 
 
 def write_texts(folder: Path, texts: Sequence[str]) -> None:
-    write_frames(folder, TEXTS, texts, _utf8)
+    write_frames(folder, toc.TEXTS, texts, _utf8)
 
 
 def write_records(folder: Path, records: Sequence[dict]) -> None:
-    write_frames(folder, RECORDS, records, _json)
+    write_frames(folder, toc.RECORDS, records, _json)
 
 
 def _utf8(text: str) -> bytes:
@@ -96,7 +91,7 @@ class Frames:
     threads (a decompressor per thread)."""
 
     def __init__(self, folder: Path, name: str) -> None:
-        data_name, offsets_name, dict_name = file_names(name)
+        data_name, offsets_name, dict_name = toc.frame_files(name)
         self.offsets = np.load(folder / offsets_name, mmap_mode="r")
         dict_path = folder / dict_name
         self._dictionary = zstandard.ZstdCompressionDict(dict_path.read_bytes()) if dict_path.exists() else None

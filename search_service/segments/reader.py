@@ -17,21 +17,22 @@ from pathlib import Path
 
 import numpy as np
 
-from search_service import store
 from search_service.model import CODED_FIELDS, Report
 from search_service.search.exact import ExactIndex, TermHits, merged_hits
 from search_service.search.stored import StoredTerms
+from search_service.segments import toc
 from search_service.segments.format import (
     FORMAT_VERSION,
     REPORTS,
-    SEGMENT_META,
     UNITS,
     Commit,
     load_array,
     read_commit,
+    read_json,
     segment_folder,
 )
-from search_service.segments.frames import RECORDS, TEXTS, Frames
+from search_service.segments.frames import Frames
+from search_service.segments.records import record_report
 
 # Above this many occurrences per section, a term's occurrences are placed
 # in sections by searching the section boundaries among them.
@@ -44,7 +45,7 @@ class Segment:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.name = folder.name
-        meta = store.read_json(folder / SEGMENT_META)
+        meta = read_json(folder / toc.META)
         if not isinstance(meta, dict) or meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"segment {folder} has another format")
         self.meta = meta
@@ -71,8 +72,8 @@ class Segment:
         self.first_of_report = np.searchsorted(self.unit_report, np.arange(self.report_count + 1), side="left")
         self.unit_count = len(self.unit_report)
         # Records and section texts stay on disk until asked for (frames.py).
-        self._records = Frames(folder, RECORDS)
-        self._texts = Frames(folder, TEXTS)
+        self._records = Frames(folder, toc.RECORDS)
+        self._texts = Frames(folder, toc.TEXTS)
         self.exact = ExactIndex(
             folder, self.unit_start, self.unit_end, self.unit_report, self.title_end, self.report_count
         )
@@ -101,7 +102,7 @@ class Segment:
         return load_array(self.folder, REPORTS, "source")
 
     def record(self, local: int) -> dict:
-        """A report's record as store.report_record wrote it."""
+        """A report's record as report_record wrote it."""
         return self._records.record(local)
 
     def unit_text(self, unit: int) -> str:
@@ -109,7 +110,7 @@ class Segment:
 
     def report(self, local: int) -> Report:
         units = range(int(self.first_of_report[local]), int(self.first_of_report[local + 1]))
-        return store.record_report(self.record(local), (self.unit_text(u) for u in units))
+        return record_report(self.record(local), (self.unit_text(u) for u in units))
 
     def close(self) -> None:
         self._texts.close()

@@ -21,34 +21,34 @@ from pathlib import Path
 
 import numpy as np
 
-from search_service import store
 from search_service.citing.paragraphs import paragraph_count
 from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, Report
 from search_service.search import stored
 from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays
+from search_service.segments import toc
 from search_service.segments.format import (
-    COMMIT_FILE,
     DEFAULT_SEGMENT_REPORTS,
     FORMAT_VERSION,
     REPORTS,
-    SEGMENT_META,
-    SEGMENT_PREFIX,
     UNITS,
     Commit,
     SegmentEntry,
     doubt_bits,
+    fsync_dir,
+    fsync_tree,
     new_name,
     published_day,
     save_arrays,
     write_commit,
+    write_json,
+    write_manifest,
 )
 from search_service.segments.frames import write_records, write_texts
+from search_service.segments.records import report_record
 from search_service.text import normalize, tokenizer_identity
 from search_service.words_index import ReportWords, report_words
 
 log = logging.getLogger(__name__)
-
-BUILDING_PREFIX = ".building-"
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,10 @@ class SegmentWriter:
         from search_service.analysis.word_presence import PresenceCollector  # analysis reads search, which reads this
 
         self.index_dir = index_dir
-        self.name = new_name(SEGMENT_PREFIX)
-        self.building = index_dir / f"{BUILDING_PREFIX}{self.name}"
+        self.name = new_name(toc.SEGMENT_PREFIX)
+        self.building = index_dir / f"{toc.BUILDING_PREFIX}{self.name}"
         self.building.mkdir()
-        self._words = words_index.writer(words_index.create(self.building / "whoosh"))
+        self._words = words_index.writer(words_index.create(self.building / toc.WORDS))
         self._add_words = words_index.add_report
         self._presence = PresenceCollector()
         self._reports: list[Report] = []
@@ -120,7 +120,7 @@ class SegmentWriter:
         self._presence.write(self.building, [r.report_id for r in reports])
         fsync_tree(self.building)
         os.rename(self.building, self.index_dir / self.name)
-        store.fsync_dir(self.index_dir)
+        fsync_dir(self.index_dir)
         self._reports, self._normalised = [], {}
         return SegmentEntry(self.name, len(reports))
 
@@ -230,7 +230,7 @@ def write_arrays(
         doubts=np.array([doubt_bits(r.doubts) for r in reports], dtype=np.uint16),
         **{f"{name}_code": codes[name] for name in CODED_FIELDS},
     )
-    write_records(folder, [store.report_record(r) for r in reports])
+    write_records(folder, [report_record(r) for r in reports])
     meta = {
         "format_version": FORMAT_VERSION,
         **tokenizer_identity(),
@@ -239,17 +239,7 @@ def write_arrays(
         "corpus_characters": position,
         "facet_values": facet_values,
     }
-    store.write_json(folder / SEGMENT_META, meta)
-
-
-def fsync_tree(folder: Path) -> None:
-    """Every file and folder under folder on disk."""
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
-        store.fsync_dir(path)
+    write_json(folder / toc.META, meta)
 
 
 class _Background(threading.Thread):
@@ -284,13 +274,13 @@ def write_commit_folder(folder: Path, commit: Commit, info: dict[str, object]) -
     commit = Commit(tuple(s for s in commit.segments if s.live > 0))
     write_commit(folder, commit)
     info = dict(info)
-    store.write_manifest(folder, info.pop("manifest", {}))  # type: ignore[arg-type]
+    write_manifest(folder, info.pop("manifest", {}))  # type: ignore[arg-type]
     opened = SegmentSet(folder)
     try:
         meta = {"format_version": FORMAT_VERSION, **tokenizer_identity(), **opened.statistics(), **info}
     finally:
         opened.close()
-    store.write_json(folder / "meta.json", meta)
+    write_json(folder / toc.META, meta)
     return meta
 
 
@@ -311,10 +301,6 @@ def write_generation(folder: Path, reports: list[Report], info: dict[str, object
     built = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
     write_commit_folder(folder, Commit((entry,)), {"built_at": built, **info})
     fsync_tree(folder)
-
-
-def is_commit_folder(folder: Path) -> bool:
-    return (folder / COMMIT_FILE).is_file()
 
 
 # ------------------------------------------------------------ merging

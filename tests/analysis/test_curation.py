@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search_service import store
 from search_service.analysis.curation import (
     CurationRequest,
     curation_list,
@@ -25,16 +24,20 @@ from search_service.analysis.curation import (
 from search_service.indexing import merge_index
 from search_service.model import DOUBT_FIELDS, Doubt, Report, Section
 from search_service.search import open_index
+from search_service.segments import toc
 from search_service.segments.format import (
     DOUBT_OTHER,
     REPORTS,
     Commit,
     SegmentEntry,
+    current_commit,
     doubt_bit,
     doubt_bits,
     new_name,
     read_commit,
+    switch_current,
 )
+from search_service.segments.records import record_report, report_record
 from search_service.segments.writer import SegmentWriter, write_commit_folder
 
 NO_YEAR = Doubt("year", "正文未写报告年份")
@@ -88,11 +91,11 @@ def write_index(index_dir: Path, groups: list[list[Report]], deleted: dict[int, 
         entry = writer.finish()
         gone = np.array(sorted((deleted or {}).get(i, [])), dtype=np.int32)
         entries.append(SegmentEntry(entry.name, entry.reports, gone))
-    folder = index_dir / new_name(store.GENERATION_PREFIX)
+    folder = index_dir / new_name(toc.COMMIT_PREFIX)
     folder.mkdir()
     built = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     write_commit_folder(folder, Commit(tuple(entries)), {"built_at": built})
-    store.switch_current(index_dir, folder)
+    switch_current(index_dir, folder)
     return index_dir
 
 
@@ -115,9 +118,9 @@ def test_records_keep_the_reason_and_the_doubts(index_dir: Path) -> None:
 
 
 def test_a_record_written_before_doubts_reads_as_none() -> None:
-    record = store.report_record(REPORTS_[2])
+    record = report_record(REPORTS_[2])
     del record["doubts"], record["doc_type_reason"]
-    old = store.record_report(record, [s.text for s in REPORTS_[2].sections])
+    old = record_report(record, [s.text for s in REPORTS_[2].sections])
     assert (old.doc_type_reason, old.doubts) == ("", ())
 
 
@@ -204,7 +207,7 @@ def test_segments_tombstones_and_merges_keep_each_reports_doubts(tmp_path: Path)
 
 def test_an_index_written_before_doubts_were_kept_has_none(tmp_path: Path) -> None:
     index_dir = write_index(tmp_path / "ix", [REPORTS_])
-    for entry in read_commit(store.current_generation(index_dir)).segments:
+    for entry in read_commit(current_commit(index_dir)).segments:
         (index_dir / entry.name / f"{REPORTS}.doubts.npy").unlink()
     index = open_index(index_dir)
     assert len(in_doubt(index)) == 0 and curation_list(index).total == 0

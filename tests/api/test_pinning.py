@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from search_service import create_app, store
+from search_service import create_app
 from search_service.config import Settings
 from search_service.indexing import BuildOptions, build_index
+from search_service.segments.format import current_commit, switch_current
 from search_service.service import freeze_collector_after_switch
 from tests.conftest import copy_samples
 
@@ -27,10 +28,10 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, P
     source = copy_samples(root / "source")
     index_dir = root / "index"
     build_index(source, index_dir, BuildOptions(jobs=1))
-    first = store.current_generation(index_dir)
+    first = current_commit(index_dir)
     sorted(source.iterdir())[0].unlink()
     build_index(source, index_dir, BuildOptions(jobs=1))
-    second = store.current_generation(index_dir)
+    second = current_commit(index_dir)
     assert first is not None and second is not None and first != second
     return source, index_dir, first, second
 
@@ -49,12 +50,12 @@ def switching_app(generations):
     @app.after_request
     def _switch_mid_request(response):
         if switch["to"] is not None:
-            store.switch_current(index_dir, switch["to"])
+            switch_current(index_dir, switch["to"])
         return response
 
     app.switch = switch
     yield app
-    store.switch_current(index_dir, second)
+    switch_current(index_dir, second)
 
 
 URLS = [
@@ -70,18 +71,18 @@ def test_request_spanning_a_switch_reads_one_generation(switching_app, generatio
     _, index_dir, first, second = generations
     client = switching_app.test_client()
 
-    store.switch_current(index_dir, first)
+    switch_current(index_dir, first)
     on_first = client.get(url)
-    store.switch_current(index_dir, second)
+    switch_current(index_dir, second)
     on_second = client.get(url)
     assert on_first.status_code == on_second.status_code == 200
     assert on_first.data != on_second.data
     assert on_first.headers["ETag"] != on_second.headers["ETag"]
 
-    store.switch_current(index_dir, first)
+    switch_current(index_dir, first)
     switching_app.switch["to"] = second
     spanning = client.get(url)
-    assert store.current_generation(index_dir) == second  # the switch did happen mid-request
+    assert current_commit(index_dir) == second  # the switch did happen mid-request
     assert spanning.data == on_first.data
     assert spanning.headers["ETag"] == on_first.headers["ETag"]
     assert spanning.headers["Last-Modified"] == on_first.headers["Last-Modified"]
@@ -94,12 +95,12 @@ def test_request_spanning_a_switch_reads_one_generation(switching_app, generatio
 def test_body_and_etag_name_the_same_generation(switching_app, generations):
     _, index_dir, first, second = generations
     client = switching_app.test_client()
-    store.switch_current(index_dir, first)
+    switch_current(index_dir, first)
     switching_app.switch["to"] = second
     spanning = client.get("/healthz")
     assert spanning.get_json()["generation"] == first.name
     switching_app.switch["to"] = None
-    store.switch_current(index_dir, first)
+    switch_current(index_dir, first)
     assert client.get("/healthz").headers["ETag"] == spanning.headers["ETag"]
 
 
@@ -118,7 +119,7 @@ def test_server_freezes_each_generation_and_frees_the_replaced_one(generations, 
     handle.check_interval = 0
     client = app.test_client()
 
-    store.switch_current(index_dir, first)
+    switch_current(index_dir, first)
     response = client.get("/healthz")
     assert app.extensions["search_service.frozen_generation"] == ""  # not before the response is sent
     response.close()  # as the WSGI server does once it has sent the body
@@ -127,7 +128,7 @@ def test_server_freezes_each_generation_and_frees_the_replaced_one(generations, 
     replaced = weakref.ref(handle.get())
     assert replaced().generation == first.name
 
-    store.switch_current(index_dir, second)
+    switch_current(index_dir, second)
     client.get("/healthz").close()
     assert app.extensions["search_service.frozen_generation"] == second.name
     assert replaced() is None  # freed by reference counting: frozen objects are never collected

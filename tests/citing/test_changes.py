@@ -6,12 +6,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search_service.citing.changes import (
+from search_service.citing.changes import Changes, changes_since
+from search_service.segments.changelog import (
     LOG_NAME,
-    Changes,
     append_build,
-    changes_since,
-    diff_generations,
+    diff_commits,
     iso_time,
     parse_time,
     read_log,
@@ -27,7 +26,7 @@ def at(hours: int) -> datetime:
 def test_diff_lists_added_changed_removed():
     previous = {"a.html": "A", "b.html": "B", "c.html": "C"}
     current = {"a.html": "A", "b.html": "B2", "d.html": "D"}
-    diff = diff_generations(previous, current, {"A": iso_time(at(0)), "B": iso_time(at(0))}, at(5))
+    diff = diff_commits(previous, current, {"A": iso_time(at(0)), "B": iso_time(at(0))}, at(5))
     assert diff.added == {"D": ["d.html"]}
     assert diff.changed == {"B2": ["b.html"]}
     assert diff.removed == {"B": ["b.html"], "C": ["c.html"]}
@@ -36,23 +35,23 @@ def test_diff_lists_added_changed_removed():
 
 
 def test_moved_or_duplicated_file_changes_nothing():
-    diff = diff_generations({"a.html": "A"}, {"new/a.html": "A", "copy.html": "A"}, {"A": iso_time(at(0))}, at(1))
+    diff = diff_commits({"a.html": "A"}, {"new/a.html": "A", "copy.html": "A"}, {"A": iso_time(at(0))}, at(1))
     assert diff.empty
     assert diff.first_seen == {"A": iso_time(at(0))}
 
 
 def test_kept_report_without_a_time_gets_the_build_time():
-    diff = diff_generations({"a.html": "A"}, {"a.html": "A"}, {}, at(3))
+    diff = diff_commits({"a.html": "A"}, {"a.html": "A"}, {}, at(3))
     assert diff.first_seen == {"A": iso_time(at(3))}
 
 
 def test_first_build_adds_everything():
-    diff = diff_generations({}, {"a.html": "A", "b.html": "B"}, {}, at(0))
+    diff = diff_commits({}, {"a.html": "A", "b.html": "B"}, {}, at(0))
     assert sorted(diff.added) == ["A", "B"] and not diff.changed and not diff.removed
 
 
 def build(log: Path, previous, current, hours, first_seen=None):
-    diff = diff_generations(previous, current, first_seen or {}, at(hours))
+    diff = diff_commits(previous, current, first_seen or {}, at(hours))
     append_build(log, diff)
     return diff
 

@@ -20,7 +20,7 @@ from search_service import create_app
 from search_service.config import PROJECT_ROOT, Settings
 from search_service.indexing import load_reports, write_generation
 from search_service.model import Section
-from search_service.store import current_generation, switch_current
+from search_service.segments.format import current_commit, switch_current
 from tests.analysis.reports import build
 from tests.conftest import start_gunicorn, stop
 
@@ -90,7 +90,7 @@ HOSTILE_TEXT = '全面推进法律顾问制度。<script>alert(1)</script> "><im
 def large_index(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample reports, each copied COPIES times under other years and
     towns, plus one hostile report."""
-    generation = current_generation(sample_index)
+    generation = current_commit(sample_index)
     assert generation is not None
     samples = load_reports(generation)
     reports = []
