@@ -18,14 +18,18 @@ from search_service import words_index
 from search_service.indexing import _with_preamble, load_reports
 from search_service.ingest import parse_file
 from search_service.ingest.traditional import changeable_characters, is_traditional, may_be_traditional
-from search_service.search.exact import (
-    ExactIndex,
-    _build_argsort,
-    _build_dense,
-    build_exact_arrays,
-    update_exact_arrays,
-)
+from search_service.search.exact import ExactIndex
+from search_service.segments import pairs
 from search_service.segments.format import current_commit
+from search_service.segments.pairs import (
+    PairIndex,
+    _build_argsort,
+    _dense_entries,
+    _group_dense,
+    build_pair_arrays,
+    save_pairs,
+)
+from search_service.segments.toc import PAIRS
 from search_service.text import normalize, to_simplified, words
 from tests.conftest import SAMPLES
 
@@ -176,53 +180,16 @@ def _brute_positions(corpus: str, term: str) -> list[int]:
 def test_pair_index_finds_every_occurrence(tmp_path_factory, reports):
     corpus = "".join(r.replace("\x00", "") + "\x00" for r in reports)
     code_points = np.frombuffer(corpus.encode("utf-32-le"), dtype="<u4")
-    arrays = build_exact_arrays(code_points)
+    arrays = build_pair_arrays(code_points)
     folder = tmp_path_factory.mktemp("exact")
-    ExactIndex.save(folder, arrays)
+    save_pairs(folder, arrays)
     unit_start = np.array([0, len(corpus)], dtype=np.int64)
     index = ExactIndex(folder, unit_start, np.array([len(corpus)]), np.array([0], dtype=np.int32), np.array([0]), 1)
+    plain = PairIndex(arrays)  # the writer's plain way, for the words whose parts it stores
     for term in ["法", "律", "a", "法治", "顾问", "律顾问", "法治律", "1。", "。法", "问问"]:
         assert index.occurrences(term).tolist() == _brute_positions(corpus, term), term
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    st.lists(st.text(alphabet="法治律顾问a1", max_size=12), min_size=1, max_size=8),
-    st.lists(st.booleans(), min_size=8, max_size=8),
-    st.lists(st.tuples(st.integers(0, 8), st.text(alphabet="法治律顾问b2", max_size=12)), max_size=4),
-)
-def test_merged_update_equals_a_fresh_build(old_reports, keep, additions):
-    def corpus_of(texts):
-        joined = "".join(t + "\x00" for t in texts)
-        return np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
-
-    old_starts = np.cumsum([0] + [len(t) + 1 for t in old_reports[:-1]]).astype(np.int64)
-    old = build_exact_arrays(corpus_of(old_reports))
-    # The new corpus: kept old reports in their order, additions slotted in.
-    layout: list[tuple[int | None, str]] = []
-    for ordinal, text in enumerate(old_reports):
-        layout += [(None, added) for slot, added in additions if slot == ordinal]
-        if keep[ordinal]:
-            layout.append((ordinal, text))
-    layout += [(None, added) for slot, added in additions if slot >= len(old_reports)]
-    new_start = np.full(len(old_reports), -1, dtype=np.int64)
-    added, position = [], 0
-    for ordinal, text in layout:
-        if ordinal is None:
-            added.append((position, corpus_of([text])))
-        else:
-            new_start[ordinal] = position
-        position += len(text) + 1
-    from search_service.search import exact
-
-    fresh = build_exact_arrays(corpus_of([text for _, text in layout]))
-    for chunk in (exact._CHUNK, 3):  # small chunks: runs of a key span several
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(exact, "_CHUNK", chunk)
-            merged = update_exact_arrays(old, old_starts, len(corpus_of(old_reports)), new_start, added)
-        for name in ExactIndex.ARRAYS:
-            assert merged[name].tolist() == fresh[name].tolist(), name
-            assert merged[name].dtype == fresh[name].dtype, name
+        if len(term) > 1:
+            assert plain.occurrences(term).tolist() == _brute_positions(corpus, term), term
 
 
 def test_dense_and_argsort_builds_agree():
@@ -230,20 +197,18 @@ def test_dense_and_argsort_builds_agree():
     cps = rng.integers(0, 40, 5000).astype(np.uint32) * np.uint32(1000)
     cps[-1] = 0
     alphabet = np.flatnonzero(np.bincount(cps)).astype(np.uint32)
-    dense, fallback = _build_dense(cps, alphabet), _build_argsort(cps)
-    for name in ExactIndex.ARRAYS:
+    dense, fallback = _group_dense(_dense_entries(cps, alphabet), alphabet), _build_argsort(cps)
+    for name in PAIRS:
         assert dense[name].tolist() == fallback[name].tolist(), name
 
 
 def test_dense_build_is_chunked_without_seams(monkeypatch):
-    from search_service.search import exact
-
     rng = np.random.default_rng(3)
     cps = rng.integers(0, 6, 3001).astype(np.uint32)
     cps[-1] = 0
-    whole = build_exact_arrays(cps)
-    monkeypatch.setattr(exact, "_CHUNK", 7)
-    for name, array in build_exact_arrays(cps).items():
+    whole = build_pair_arrays(cps)
+    monkeypatch.setattr(pairs, "_CHUNK", 7)
+    for name, array in build_pair_arrays(cps).items():
         assert array.tolist() == whole[name].tolist(), name
 
 

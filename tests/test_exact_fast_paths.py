@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search_service.search import exact
-from search_service.search.exact import ExactIndex, build_exact_arrays
+from search_service.search import exact, intersecting, placing
+from search_service.search import terms as search_terms
+from search_service.search.exact import ExactIndex
+from search_service.segments.pairs import build_pair_arrays, save_pairs
 
 ALPHABET = "法法法治行政依律明白人顾问。"
 
@@ -77,7 +79,7 @@ def build_corpus(folder: Path, reports: list[tuple[str, list[str]]]) -> Corpus:
             code_points += [ord(c) for c in section]
         code_points.append(0)
         position += 1
-    ExactIndex.save(folder, build_exact_arrays(np.array(code_points, dtype=np.uint32)))
+    save_pairs(folder, build_pair_arrays(np.array(code_points, dtype=np.uint32)))
     index = ExactIndex(
         folder,
         np.array(unit_start + [position], dtype=np.int64),
@@ -117,8 +119,8 @@ def _terms(corpus: Corpus) -> list[str]:
     ids=["chosen", "always-search", "always-merge"],
 )
 def test_occurrences_of_longer_terms_equal_str_find(corpus, monkeypatch, search_cost, merge_cost):
-    monkeypatch.setattr(exact, "_SEARCH_COST", search_cost)
-    monkeypatch.setattr(exact, "_MERGE_COST", merge_cost)
+    monkeypatch.setattr(intersecting, "_SEARCH_COST", search_cost)
+    monkeypatch.setattr(intersecting, "_MERGE_COST", merge_cost)
     for term in _terms(corpus):
         assert corpus.index.occurrences(term).tolist() == corpus.starts(term), term
 
@@ -126,7 +128,7 @@ def test_occurrences_of_longer_terms_equal_str_find(corpus, monkeypatch, search_
 @pytest.mark.parametrize("cover", [0, 1], ids=["rarest-first", "every-other-pair"])
 def test_either_cover_of_a_term_finds_the_same_occurrences(corpus, monkeypatch, cover):
     """The cover chosen by cost must not matter: force each in turn."""
-    monkeypatch.setattr(exact, "_cheapest_cover", lambda lists, length: exact._covers(lists, length)[cover])
+    monkeypatch.setattr(exact, "cheapest_cover", lambda lists, length: intersecting.covers(lists, length)[cover])
     for term in _terms(corpus):
         assert corpus.index.occurrences(term).tolist() == corpus.starts(term), term
 
@@ -204,7 +206,7 @@ WAYS = {
 @pytest.mark.parametrize("factor", [4, 0, 10**9], ids=["chosen", "boundaries", "one-by-one"])
 def test_term_hits_equal_plain_counts(corpus, monkeypatch, way, factor):
     for name, value in WAYS[way].items():
-        monkeypatch.setattr(exact, name, value)
+        monkeypatch.setattr(placing, name, value)
     for term in _all_terms(corpus):
         expected = _expected(corpus.reports, term)
         _check_whole(corpus.index.term_hits(term, factor), expected, term)  # reports alone first
@@ -219,8 +221,8 @@ def test_term_hits_equal_plain_counts(corpus, monkeypatch, way, factor):
 @pytest.mark.parametrize("factor", [4, 0], ids=["chosen", "characters-as-lists"])
 def test_answers_for_some_reports_equal_plain_counts(corpus, monkeypatch, way, scoped_share, factor):
     for name, value in WAYS[way].items():
-        monkeypatch.setattr(exact, name, value)
-    monkeypatch.setattr(exact, "_SCOPED_SHARE", scoped_share)
+        monkeypatch.setattr(placing, name, value)
+    monkeypatch.setattr(search_terms, "_SCOPED_SHARE", scoped_share)
     rng = random.Random(11)
     count = len(corpus.reports)
     subsets = [
@@ -277,7 +279,7 @@ def segments(tmp_path_factory, corpus):
 
 @pytest.mark.parametrize("scoped_share", [8, 0, 10**9], ids=["chosen", "always-scoped", "never-scoped"])
 def test_hits_over_segments_equal_plain_counts(segments, monkeypatch, scoped_share):
-    monkeypatch.setattr(exact, "_SCOPED_SHARE", scoped_share)
+    monkeypatch.setattr(search_terms, "_SCOPED_SHARE", scoped_share)
     global_reports, mapped, report_segment, report_local, first_of_report = segments
     rng = random.Random(5)
     count = len(global_reports)
@@ -288,7 +290,7 @@ def test_hits_over_segments_equal_plain_counts(segments, monkeypatch, scoped_sha
 
         def merged(term: str = term):
             parts = [(index.term_hits(term), rg, ug) for index, rg, ug in mapped]
-            return exact.merged_hits(parts, report_segment, report_local, first_of_report)
+            return search_terms.merged_hits(parts, report_segment, report_local, first_of_report)
 
         for reports in subsets:
             _check_among(merged(), expected, term, reports, first_of_report)

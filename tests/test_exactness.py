@@ -86,7 +86,8 @@ class World:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from search_service.indexing import BuildOptions, build_index
-    from search_service.search import open_index, stored
+    from search_service.search import open_index
+    from search_service.segments import stored
 
     source = tmp_path_factory.mktemp("exact-corpus")
     files = generate_corpus(source, N_REPORTS, CORPUS_SEED)
@@ -374,7 +375,7 @@ def test_one_segment_stores_frequent_terms_and_one_does_not(world: World) -> Non
     assert [s.report_count for s in segments][0] == SEGMENT_REPORTS and len(segments) == 2
     assert segments[0].stored is not None and len(segments[0].stored) > 100
     assert segments[1].stored is None
-    assert None not in world.index.segments._shifts  # type: ignore[attr-defined]  # laid end to end
+    assert None not in world.index.segments.shifts  # type: ignore[attr-defined]  # laid end to end
 
 
 def test_engine_indexes_the_reports_the_oracle_reads(world: World) -> None:

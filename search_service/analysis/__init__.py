@@ -37,7 +37,6 @@ from search_service.analysis.significant_terms import (
     significant_terms,
 )
 from search_service.analysis.word_presence import (
-    PRESENCE_FILE,
     WordPresence,
     load_word_presence,
     read_word_presence,
@@ -55,7 +54,6 @@ __all__ = [
     "FollowThrough",
     "FollowThroughUnavailable",
     "PARTS",
-    "PRESENCE_FILE",
     "REQUIRED_PARTS",
     "ReportSide",
     "SCORE_NAME",

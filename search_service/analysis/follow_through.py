@@ -17,11 +17,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from search_service.analysis.content_words import is_content_word
 from search_service.analysis.coverage import UNIT_QUALIFIERS
 from search_service.errors import BadQuery, ReportNotFound
 from search_service.model import SearchRequest, Section
 from search_service.search import OpenIndex, find
+from search_service.segments.content_words import is_content_word
 from search_service.text import words
 
 

@@ -23,13 +23,11 @@ generation's folder.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +35,10 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import IndexReader
 
-from search_service.analysis.content_words import RULE_VERSION, is_content_word, stop_words
 from search_service.search import OpenIndex
+from search_service.segments import toc
+from search_service.segments.content_words import is_content_word
+from search_service.segments.presence import PresencePart, load_part
 from search_service.words_index import open_words
 
 log = logging.getLogger(__name__)
@@ -47,55 +47,37 @@ log = logging.getLogger(__name__)
 _CACHED_GENERATIONS = 2
 # Fields of the word index whose words belong to the report.
 _WORD_FIELDS = ("title", "content")
-# A segment's matrix: this file (rule and words) and presence.<array>.npy.
-PRESENCE_FILE = "presence.json"
-_GROUP = "presence"
-# Where segments written before 2026-11-26 keep theirs (loaded into memory).
-_LEGACY_FILE = "word_presence.npz"
 # (report, word) pairs are coded as report * _PAIR_BASE + word.
 _PAIR_BASE = 1 << 24
+
+
 # Matrix entries gathered at once when counting: bounds a count's temporary
 # memory (a whole collection's background set reads every entry).
 _CHUNK_ENTRIES = 1 << 22
 
 
-@dataclass
-class PresencePart:
-    """One segment's matrix: row r (a local report ordinal) is
-    term_ids[indptr[r]:indptr[r + 1]], ids into `words` (sorted); `table`
-    maps them to the ids of the WordPresence the part belongs to."""
-
-    words: tuple[str, ...]
-    indptr: np.ndarray  # int64, the segment's report count + 1
-    term_ids: np.ndarray  # int32
-    table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    @property
-    def row_count(self) -> int:
-        return len(self.indptr) - 1
-
-    def count_rows(self, rows: np.ndarray) -> np.ndarray:
-        """For each of the part's words, how many of `rows` (distinct local
-        ordinals) contain it, gathering at most _CHUNK_ENTRIES at a time."""
-        counts = np.zeros(len(self.words), dtype=np.int64)
-        if len(rows) == self.row_count:  # every row (they are distinct): no gather
-            for start in range(0, len(self.term_ids), _CHUNK_ENTRIES):
-                counts += np.bincount(self.term_ids[start : start + _CHUNK_ENTRIES], minlength=len(self.words))
-            return counts
-        starts = self.indptr[rows]
-        lengths = self.indptr[rows + 1] - starts
-        ends = np.cumsum(lengths)
-        cuts = np.searchsorted(ends, np.arange(_CHUNK_ENTRIES, int(ends[-1]) if len(ends) else 0, _CHUNK_ENTRIES))
-        for first, last in zip([0, *cuts.tolist()], [*cuts.tolist(), len(rows)], strict=True):
-            piece_starts, piece_lengths = starts[first:last], lengths[first:last]
-            total = int(piece_lengths.sum())
-            if total == 0:
-                continue
-            # The positions of every selected row's entries, without a Python
-            # loop: each row's start, shifted by where it begins in the output.
-            shift = np.repeat(piece_starts - (np.cumsum(piece_lengths) - piece_lengths), piece_lengths)
-            counts += np.bincount(self.term_ids[np.arange(total, dtype=np.int64) + shift], minlength=len(self.words))
+def count_rows(part: PresencePart, rows: np.ndarray) -> np.ndarray:
+    """For each of a part's words, how many of `rows` (distinct local
+    ordinals) contain it, gathering at most _CHUNK_ENTRIES at a time."""
+    counts = np.zeros(len(part.words), dtype=np.int64)
+    if len(rows) == part.row_count:  # every row (they are distinct): no gather
+        for start in range(0, len(part.term_ids), _CHUNK_ENTRIES):
+            counts += np.bincount(part.term_ids[start : start + _CHUNK_ENTRIES], minlength=len(part.words))
         return counts
+    starts = part.indptr[rows]
+    lengths = part.indptr[rows + 1] - starts
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(_CHUNK_ENTRIES, int(ends[-1]) if len(ends) else 0, _CHUNK_ENTRIES))
+    for first, last in zip([0, *cuts.tolist()], [*cuts.tolist(), len(rows)], strict=True):
+        piece_starts, piece_lengths = starts[first:last], lengths[first:last]
+        total = int(piece_lengths.sum())
+        if total == 0:
+            continue
+        # The positions of every selected row's entries, without a Python
+        # loop: each row's start, shifted by where it begins in the output.
+        shift = np.repeat(piece_starts - (np.cumsum(piece_lengths) - piece_lengths), piece_lengths)
+        counts += np.bincount(part.term_ids[np.arange(total, dtype=np.int64) + shift], minlength=len(part.words))
+    return counts
 
 
 @dataclass
@@ -125,7 +107,7 @@ class WordPresence:
         for i, part in enumerate(self.parts):
             mine = rows if which is None else rows[which == i]
             if len(mine):
-                out[part.table] += part.count_rows(mine)  # a part's words map to distinct ids
+                out[part.table] += count_rows(part, mine)  # a part's words map to distinct ids
         return out
 
     def words_of(self, ordinal: int) -> list[str]:
@@ -176,76 +158,12 @@ def word_presence(index: OpenIndex) -> WordPresence:
     return found
 
 
-def content_rule_identity() -> str:
-    """What decided which words count: the rule's version and the stop words."""
-    digest = hashlib.sha1("\n".join(sorted(stop_words())).encode("utf-8")).hexdigest()[:16]
-    return f"{RULE_VERSION}/stop-{digest}"
-
-
-class PresenceCollector:
-    """A segment's matrix, gathered from the words the index writer is given
-    as reports are added: the matrix reading the segment's Whoosh index back
-    would give (a test checks it), without reading it (3 s per 20,000
-    reports in the process that writes the index)."""
-
-    def __init__(self) -> None:
-        self._ids: dict[str, int] = {}  # word -> provisional id; -1: not a content word
-        self._words: list[str] = []  # provisional id -> word
-        self._rows: dict[str, np.ndarray] = {}  # report id -> provisional ids of its content words
-
-    def add(self, report_id: str, counted: Iterable[Mapping[str, int]]) -> None:
-        """A report's words: those of each field its Whoosh documents hold."""
-        present: set[str] = set()
-        for counts in counted:
-            present.update(counts)
-        ids, row = self._ids, []
-        for word in present:
-            found = ids.get(word)
-            if found is None:
-                found = ids[word] = len(self._words) if is_content_word(word) else -1
-                if found >= 0:
-                    self._words.append(word)
-            if found >= 0:
-                row.append(found)
-        self._rows[report_id] = np.array(row, dtype=np.int32)
-
-    def report_counts(self) -> dict[str, int]:
-        """How many reports added so far hold each content word."""
-        rows = list(self._rows.values())
-        if not rows:
-            return {}
-        per_id = np.bincount(np.concatenate(rows), minlength=len(self._words))
-        return dict(zip(self._words, per_id.tolist(), strict=True))
-
-    def write(self, folder: Path, report_ids: list[str]) -> Path:
-        """The matrix of report_ids (in ordinal order) into folder."""
-        order = sorted(range(len(self._words)), key=self._words.__getitem__)
-        renumber = np.zeros(len(self._words), dtype=np.int32)
-        renumber[order] = np.arange(len(order), dtype=np.int32)
-        empty = np.zeros(0, dtype=np.int32)
-        rows = [np.sort(renumber[self._rows.get(report_id, empty)]) for report_id in report_ids]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(row) for row in rows], out=indptr[1:])
-        term_ids = np.concatenate(rows).astype(np.int32) if rows else empty
-        return _write_part(folder, PresencePart(tuple(self._words[i] for i in order), indptr, term_ids))
-
-
-def _write_part(folder: Path, part: PresencePart) -> Path:
-    np.save(folder / f"{_GROUP}.indptr.npy", part.indptr, allow_pickle=False)
-    np.save(folder / f"{_GROUP}.term_ids.npy", part.term_ids, allow_pickle=False)
-    target = folder / PRESENCE_FILE
-    target.write_text(
-        json.dumps({"identity": content_rule_identity(), "words": list(part.words)}, ensure_ascii=False), "utf-8"
-    )
-    return target
-
-
 def load_word_presence(index: OpenIndex) -> WordPresence | None:
     """The segments' saved matrices; None when one has none, or one made
     with another content-word rule."""
     parts = []
     for part in index.segments.parts:
-        found = _load_segment(part.segment.folder, part.segment.report_count)
+        found = load_part(part.segment.folder, part.segment.report_count)
         if found is None:
             return None
         parts.append(found)
@@ -258,37 +176,8 @@ def read_word_presence(index: OpenIndex) -> WordPresence:
     for part in index.segments.parts:
         seg = part.segment
         ordinal = {str(r): i for i, r in enumerate(seg.report_id.tolist())}
-        parts.append(_read_words(seg.folder / "whoosh", ordinal, seg.report_count, seg.name))
+        parts.append(_read_words(seg.folder / toc.WORDS, ordinal, seg.report_count, seg.name))
     return _assemble(parts, index)
-
-
-def _load_segment(folder: Path, report_count: int) -> PresencePart | None:
-    """A segment's saved matrix, mapped (or, from an older segment, loaded);
-    None when it has none or it was made with another content-word rule."""
-    try:
-        saved = json.loads((folder / PRESENCE_FILE).read_text("utf-8"))
-    except FileNotFoundError:
-        return _load_legacy(folder / _LEGACY_FILE, report_count)
-    if saved.get("identity") != content_rule_identity():
-        log.info("ignoring %s: made with another content-word rule", folder / PRESENCE_FILE)
-        return None
-    part = PresencePart(
-        words=tuple(saved["words"]),
-        indptr=np.load(folder / f"{_GROUP}.indptr.npy", mmap_mode="r", allow_pickle=False),
-        term_ids=np.load(folder / f"{_GROUP}.term_ids.npy", mmap_mode="r", allow_pickle=False),
-    )
-    return part if part.row_count == report_count else None
-
-
-def _load_legacy(path: Path, report_count: int) -> PresencePart | None:
-    try:
-        with np.load(path) as saved:
-            if str(saved["identity"]) != content_rule_identity() or len(saved["indptr"]) != report_count + 1:
-                log.info("ignoring %s: made with another content-word rule or index", path)
-                return None
-            return PresencePart(tuple(saved["vocabulary"].tolist()), saved["indptr"], saved["term_ids"])
-    except FileNotFoundError:
-        return None
 
 
 def _assemble(parts: list[PresencePart], index: OpenIndex) -> WordPresence:

@@ -21,12 +21,13 @@ from typing import Generic, TypeVar, overload
 
 import numpy as np
 
-from search_service.citing.paragraphs import line_spans, paragraph_count
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
 from search_service.model import CODED_FIELDS, SECTION_KINDS, Report, ReportFields
-from search_service.search.exact import TermHits
+from search_service.search.exact import CommitTerms
+from search_service.search.terms import TermHits
 from search_service.segments import toc
 from search_service.segments.format import FORMAT_VERSION, current_commit, read_first_seen, read_json
+from search_service.segments.paragraphs import line_spans, paragraph_count
 from search_service.segments.reader import SegmentSet
 from search_service.segments.records import record_fields, record_report
 from search_service.text import tokenizer_identity
@@ -119,15 +120,15 @@ class _Exact:
     It holds the segments, not the OpenIndex: no reference cycle, so a
     replaced index is freed by reference counting (see service.py)."""
 
-    def __init__(self, segments: SegmentSet) -> None:
-        self._segments = segments
+    def __init__(self, terms: CommitTerms) -> None:
+        self._terms = terms
 
     def occurrences(self, norm_term: str) -> np.ndarray:
         """Report ordinals holding the term (non-empty exactly when it occurs)."""
-        return self._segments.hits(norm_term).reports
+        return self._terms.hits(norm_term).reports
 
     def hits(self, norm_term: str) -> TermHits:
-        return self._segments.hits(norm_term)
+        return self._terms.hits(norm_term)
 
 
 class OpenIndex:
@@ -179,7 +180,9 @@ class OpenIndex:
             code_of={name: {v: i for i, v in enumerate(values[name])} for name in CODED_FIELDS},
         )
         self.units = UnitArrays(seg.unit_report, seg.unit_kind, seg.first_of_report)
-        self.exact = _Exact(seg)
+        # Where terms occur: each segment's exact index and stored parts.
+        self.terms = CommitTerms(seg)
+        self.exact = _Exact(self.terms)
         self._hits_cache: _Bounded[str, TermHits] = _Bounded(_CACHED_TERMS, _CACHED_TERM_BYTES)
         self._kept: _Bounded[tuple, np.ndarray] = _Bounded(_CACHED_KEPT, _CACHED_KEPT_BYTES)
         self.report_count = seg.report_count
@@ -193,7 +196,7 @@ class OpenIndex:
         """Where a normalised term occurs (cached per commit)."""
         found = self._hits_cache.get(norm_term)
         if found is None:
-            found = self.segments.hits(norm_term)
+            found = self.terms.hits(norm_term)
             self._hits_cache.put(norm_term, found)
         return found
 

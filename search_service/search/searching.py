@@ -13,7 +13,6 @@ from functools import cached_property
 
 import numpy as np
 
-from search_service.citing.paragraphs import index_at, line_spans, paragraph_count, paragraph_id
 from search_service.model import (
     SECTION_KINDS,
     FacetValues,
@@ -23,12 +22,13 @@ from search_service.model import (
     SearchTotal,
     SectionHit,
 )
-from search_service.search.exact import TermView
 from search_service.search.facets import FacetContext, facet_values
 from search_service.search.filters import Filters, filter_masks, units_passing
 from search_service.search.query import ParsedQuery, QueryLimits, Term, parse_query
 from search_service.search.reader import OpenIndex
 from search_service.search.snippets import located_snippets
+from search_service.search.terms import TermView
+from search_service.segments.paragraphs import index_at, line_spans, paragraph_count, paragraph_id
 
 # BM25 over exact term occurrences; the title counts as a strong signal.
 _K1 = 1.2

@@ -1,13 +1,14 @@
 """Reading segments and commit points (the format is in format.py).
 
 `Segment` is one segment opened for reading: its per-report and per-section
-arrays in memory, its exact index memory-mapped and answering with local
-ordinals, its records and texts read from disk one at a time when asked. `SegmentSet`
-opens every segment a commit names and presents them as one collection: a
-global ordinal per live report, in source order (the order a build of the
-same files gives, so answers and ties do not depend on how the reports are
-split into segments), and maps each segment's exact hits to it, with deleted
-reports masked.
+arrays memory-mapped, its stored parts, its records and texts read from disk
+one at a time when asked (its pair index is opened by search/exact.py, which
+finds terms in it). `SegmentSet` opens every segment a commit point names
+and presents them as one collection: a global ordinal per live report, in
+source order (the order a build of the same files gives, so answers and
+ties do not depend on how the reports are split into segments), with the
+maps from each segment's local ordinals to global ones (deleted reports
+map to -1).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from search_service.model import CODED_FIELDS, Report
-from search_service.search.exact import ExactIndex, TermHits, merged_hits
-from search_service.search.stored import StoredTerms
 from search_service.segments import toc
 from search_service.segments.format import (
     FORMAT_VERSION,
@@ -33,10 +32,7 @@ from search_service.segments.format import (
 )
 from search_service.segments.frames import Frames
 from search_service.segments.records import record_report
-
-# Above this many occurrences per section, a term's occurrences are placed
-# in sections by searching the section boundaries among them.
-_PER_SECTION_FACTOR = 4
+from search_service.segments.stored import StoredTerms
 
 
 class Segment:
@@ -74,27 +70,11 @@ class Segment:
         # Records and section texts stay on disk until asked for (frames.py).
         self._records = Frames(folder, toc.RECORDS)
         self._texts = Frames(folder, toc.TEXTS)
-        self.exact = ExactIndex(
-            folder, self.unit_start, self.unit_end, self.unit_report, self.title_end, self.report_count
-        )
         # The parts of its frequent terms, stored when it was written (None
         # for a segment written before they were).
         self.stored = StoredTerms.load(folder, self.report_count, self.unit_count)
         lengths = self.unit_end - self.unit_start[:-1]
         self.report_length = np.bincount(self.unit_report, weights=lengths, minlength=self.report_count)
-
-    def hits(self, norm_term: str) -> TermHits:
-        """What ExactIndex.hits answers (local ordinals), each part computed
-        when first read, and for terms that occur far more often than there
-        are sections placed by searching the section boundaries among the
-        occurrences (ExactIndex.term_hits, ExactIndex.placed); a term whose
-        parts the segment stores reads them instead (search/stored.py)."""
-        hits = self.exact.term_hits(norm_term, _PER_SECTION_FACTOR)
-        stored = self.stored.hits(norm_term, hits) if self.stored is not None else None
-        return stored if stored is not None else hits
-
-    def occurs(self, norm_term: str) -> np.ndarray:
-        return self.exact.occurrences(norm_term)
 
     def sources(self) -> np.ndarray:
         """Each report's source file (read when asked: only the order of a
@@ -206,8 +186,9 @@ class SegmentSet:
                 table = np.array([lookup.get(v, -1) for v in part.segment.values[name]] + [-1], dtype=np.int32)
                 remapped.append(table[part.segment.codes[name]])  # code -1 reads the last entry, -1
             self.codes[name] = self._gather_arrays(remapped, np.int32)
-        self._identity = len(self.parts) == 1 and bool(self.parts[0].live.all())
-        self._shifts = _shifts(self.parts)
+        # One segment with nothing deleted: local and global ordinals agree.
+        self.identity = len(self.parts) == 1 and bool(self.parts[0].live.all())
+        self.shifts = _shifts(self.parts)
 
     def _gather(self, array_of, dtype) -> np.ndarray:  # type: ignore[no-untyped-def]
         return self._gather_arrays([array_of(p.segment) for p in self.parts], dtype)
@@ -218,33 +199,6 @@ class SegmentSet:
             mine = self.report_segment == i
             out[mine] = array[self.report_local[mine]]
         return out
-
-    # ---------------------------------------------------------------- terms
-
-    def hits(self, norm_term: str) -> TermHits:
-        """Where a normalised term occurs, in global ordinals: each segment's
-        hits, deleted reports dropped, merged in order (each part when first
-        read, see exact.merged_hits)."""
-        if len(self.parts) == 1 and self._identity:
-            return self.parts[0].segment.hits(norm_term)  # one segment, nothing deleted: ordinals agree
-        if not self.parts:
-            empty = np.zeros(0, dtype=np.int32)
-            return TermHits(empty, empty, empty, empty)
-        return merged_hits(
-            [(part.segment.hits(norm_term), part.report_global, part.unit_global) for part in self.parts],
-            self.report_segment,
-            self.report_local,
-            self.first_of_report,
-            self._shifts,
-        )
-
-    def occurs(self, norm_term: str) -> bool:
-        """Whether the term occurs in a live report."""
-        for part in self.parts:
-            found = part.segment.hits(norm_term).reports
-            if (part.report_global[found] >= 0).any():
-                return True
-        return False
 
     # ---------------------------------------------------------------- texts
 

@@ -10,6 +10,7 @@ Nothing modifies it afterwards: deletions are tombstones in a commit point.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import os
@@ -21,11 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from search_service.citing.paragraphs import paragraph_count
+from search_service import words_index
 from search_service.model import CODED_FIELDS, DOC_TYPES, SECTION_KINDS, Report
-from search_service.search import stored
-from search_service.search.exact import SEPARATOR, ExactIndex, build_exact_arrays
-from search_service.segments import toc
+from search_service.segments import stored, toc
 from search_service.segments.format import (
     DEFAULT_SEGMENT_REPORTS,
     FORMAT_VERSION,
@@ -39,11 +38,16 @@ from search_service.segments.format import (
     new_name,
     published_day,
     save_arrays,
+    segment_folder,
     write_commit,
     write_json,
     write_manifest,
 )
 from search_service.segments.frames import write_records, write_texts
+from search_service.segments.pairs import SEPARATOR, PairIndex, build_pair_arrays, save_pairs
+from search_service.segments.paragraphs import paragraph_count
+from search_service.segments.presence import PresenceCollector
+from search_service.segments.reader import Segment, SegmentSet
 from search_service.segments.records import report_record
 from search_service.text import normalize, tokenizer_identity
 from search_service.words_index import ReportWords, report_words
@@ -79,9 +83,6 @@ class SegmentWriter:
     finish() or cancel()."""
 
     def __init__(self, index_dir: Path) -> None:
-        from search_service import words_index
-        from search_service.analysis.word_presence import PresenceCollector  # analysis reads search, which reads this
-
         self.index_dir = index_dir
         self.name = new_name(toc.SEGMENT_PREFIX)
         self.building = index_dir / f"{toc.BUILDING_PREFIX}{self.name}"
@@ -179,8 +180,8 @@ def write_arrays(
     for start, text in chunks:
         corpus[start : start + len(text)] = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     del chunks
-    exact_arrays = build_exact_arrays(corpus)
-    ExactIndex.save(folder, exact_arrays)
+    pair_arrays = build_pair_arrays(corpus)
+    save_pairs(folder, pair_arrays)
     units = {
         "unit_start": np.array(unit_start + [position], dtype=np.int64),
         "unit_end": np.array(unit_end, dtype=np.int64),
@@ -196,20 +197,19 @@ def write_arrays(
     starts = np.array(report_start, dtype=np.int64)
     ends = np.array(title_end, dtype=np.int64)
     if len(reports) >= stored.MIN_REPORTS:
-        exact = ExactIndex(folder, units["unit_start"], units["unit_end"], units["unit_report"], ends, len(reports))
+        first_of_report = np.searchsorted(units["unit_report"], np.arange(len(reports) + 1), side="left")
         stored.compute_stored(
             corpus,
-            exact,
-            exact_arrays,
+            PairIndex(pair_arrays),
             units["unit_start"],
             units["unit_end"],
-            exact.first_of_report,
+            units["unit_report"],
+            first_of_report,
             starts,
             ends,
             word_reports or {},
         ).save(folder)
-        del exact
-    del corpus, exact_arrays
+    del corpus, pair_arrays
     facet_values: dict[str, list[str]] = {}
     codes: dict[str, np.ndarray] = {}
     for name in CODED_FIELDS:
@@ -269,8 +269,6 @@ def write_commit_folder(folder: Path, commit: Commit, info: dict[str, object]) -
     """commit.json, tombstones and meta.json (counts over the live reports,
     then `info`) into a new commit folder; segments with no live report are
     left out. Returns the meta written."""
-    from search_service.segments.reader import SegmentSet
-
     commit = Commit(tuple(s for s in commit.segments if s.live > 0))
     write_commit(folder, commit)
     info = dict(info)
@@ -296,8 +294,6 @@ def write_generation(folder: Path, reports: list[Report], info: dict[str, object
     except BaseException:
         writer.cancel()
         raise
-    import datetime as dt
-
     built = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
     write_commit_folder(folder, Commit((entry,)), {"built_at": built, **info})
     fsync_tree(folder)
@@ -354,9 +350,6 @@ def tiered_merge_policy(
 def merge_segments(index_dir: Path, commit_folder: Path, commit: Commit, names: Sequence[str]) -> Commit:
     """Write one segment holding the live reports of the named segments of
     commit; the commit with them replaced by it (not yet written)."""
-    from search_service.segments.format import segment_folder
-    from search_service.segments.reader import Segment
-
     chosen = [s for s in commit.segments if s.name in set(names)]
     writer = SegmentWriter(index_dir)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_service.analysis.content_words import is_content_word, stop_words
+from search_service.segments.content_words import is_content_word, stop_words
 
 
 @pytest.mark.parametrize("word", ["法律顾问", "八五普法", "多元化", "app"])

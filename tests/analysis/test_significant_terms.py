@@ -11,16 +11,16 @@ import numpy as np
 import pytest
 
 from search_service.analysis import (
-    PRESENCE_FILE,
     load_word_presence,
     read_word_presence,
     significant_terms,
     word_presence,
 )
-from search_service.analysis.content_words import is_content_word
 from search_service.indexing import BuildOptions, update_index
 from search_service.model import SearchRequest
 from search_service.search import find, open_index
+from search_service.segments.content_words import is_content_word
+from search_service.segments.toc import PRESENCE_WORDS as PRESENCE_FILE
 from search_service.text import words
 from tests.analysis.reports import build, report_text
 

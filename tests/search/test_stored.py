@@ -1,4 +1,5 @@
-"""Stored parts of a segment's frequent terms (search/stored.py) against plain
+"""Stored parts of a segment's frequent terms (segments/stored.py, read by
+search/stored.py) against plain
 counting over the texts.
 
 The reports are test_exact_fast_paths' generated ones (a small alphabet, so
@@ -15,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search_service.search import stored
-from search_service.search.exact import ExactIndex
-from search_service.search.stored import StoredTerms, compute_stored
+from search_service.segments import stored
+from search_service.segments.pairs import PairIndex
+from search_service.segments.stored import StoredTerms, compute_stored
 from tests.test_exact_fast_paths import ALPHABET, Corpus, _expected, _generate, build_corpus
 
 WORDS = {"法治行政": 90, "白人顾问": 40, "依法治": 2, "法": 500, "人顾": 200}  # reports holding each (by jieba)
@@ -40,10 +41,10 @@ def _stored(folder: Path) -> tuple[Corpus, stored.StoredParts]:
     index = corpus.index
     parts = compute_stored(
         code_points,
-        index,
-        ExactIndex.load(folder),
+        PairIndex.open(folder),
         index._unit_start,
         index._unit_end,
+        index._unit_report,
         index.first_of_report,
         index._report_bounds[:-1],
         index._title_end,
@@ -133,13 +134,13 @@ def test_a_built_segment_reads_stored_parts(tmp_path: Path, monkeypatch: pytest.
         monkeypatch.setattr(stored, "MIN_REPORTS", minimum)
         build_index(source, tmp_path / label)
         index = open_index(tmp_path / label)
-        (part,) = index.segments.parts
+        (part,) = index.terms.parts  # the segment's terms (search.exact.SegmentTerms)
         if minimum == 0:
             assert part.segment.stored is not None and "法" in part.segment.stored
-            assert part.segment.hits("法").source.stored("units")  # read, not computed
+            assert part.hits("法").source.stored("units")  # read, not computed
         else:
             assert part.segment.stored is None
-            assert not part.segment.hits("法").source.stored("units")
+            assert not part.hits("法").source.stored("units")
         answers[label] = [
             run_search(index, SearchRequest(q=q, per_page=100)) for q in ("法", "依法行政", "法治 -顾问", "行政执法")
         ]
@@ -201,7 +202,7 @@ def test_stored_segments_after_an_update_answer_as_a_fresh_build(
     from search_service.search import open_index
 
     index = open_index(tmp_path / "updated")
-    assert len(index.segments.parts) == 3 and index.segments._shifts.count(None) >= 1
+    assert len(index.segments.parts) == 3 and index.segments.shifts.count(None) >= 1
     assert all(part.segment.stored is not None for part in index.segments.parts)
     index.close()
     assert _answers(tmp_path / "updated") == _answers(tmp_path / "fresh")

@@ -11,7 +11,7 @@ import pytest
 from search_service.search import open_index
 from search_service.text import normalize
 
-reader = importlib.import_module("search_service.segments.reader")
+exact = importlib.import_module("search_service.search.exact")
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +47,8 @@ def _terms(index) -> list[str]:
 
 @pytest.mark.parametrize("factor", [0, 10**9])
 def test_term_hits_equal_the_exact_index(index, monkeypatch, factor):
-    monkeypatch.setattr(reader, "_PER_SECTION_FACTOR", factor)
-    (segment,) = [part.segment for part in index.segments.parts]  # the samples make one segment
+    monkeypatch.setattr(exact, "_PER_SECTION_FACTOR", factor)
+    (segment,) = index.terms.parts  # the samples make one segment
     for term in _terms(index):
         ours = segment.hits(term)
         theirs = segment.exact.hits(term)

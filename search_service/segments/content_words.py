@@ -22,7 +22,7 @@ _NUMBER_CHARACTERS = frozenset("0123456789.%〇零一二三四五六七八九十
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """The project's stop words (stopwords.txt)."""
-    text = resources.files("search_service.analysis").joinpath("stopwords.txt").read_text("utf-8")
+    text = resources.files("search_service.segments").joinpath("stopwords.txt").read_text("utf-8")
     return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip()))
 
 
