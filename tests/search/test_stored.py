@@ -19,7 +19,7 @@ import pytest
 from search_service.segments import stored
 from search_service.segments.pairs import PairIndex
 from search_service.segments.stored import StoredTerms, compute_stored
-from tests.test_exact_fast_paths import ALPHABET, Corpus, _expected, _generate, build_corpus
+from tests.search.test_exact_fast_paths import ALPHABET, Corpus, _expected, _generate, build_corpus
 
 WORDS = {"法治行政": 90, "白人顾问": 40, "依法治": 2, "法": 500, "人顾": 200}  # reports holding each (by jieba)
 

@@ -20,7 +20,7 @@ from search_service.search import open_index, run_search
 from search_service.segments import toc
 from search_service.segments.format import current_commit, read_commit
 from search_service.segments.writer import tiered_merge_policy
-from tests.test_build_update import answers, assert_same_generation, change_sources, make_corpus
+from tests.indexing.test_build_update import answers, assert_same_generation, change_sources, make_corpus
 
 
 def _merge_all(segments: tuple) -> list[list[str]]:
@@ -187,7 +187,7 @@ def test_merge_killed_at_random_points_leaves_the_old_commit_serving(tmp_path):
         "import sys; from pathlib import Path; from search_service.indexing import merge_index; "
         "merge_index(Path(sys.argv[1]), lambda s: [[x.name for x in s]] if len(s) > 1 else [])"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     started = time.monotonic()
     probe = tmp_path / "probe"
     build_index(source, probe, BuildOptions(jobs=1, segment_reports=6))

@@ -18,7 +18,7 @@ from search_service.segments.format import NO_DAY, day_published, published_day
 from search_service.segments.frames import Frames, write_records, write_texts
 from search_service.segments.toc import RECORDS, TEXTS
 from search_service.segments.toc import frame_files as file_names
-from tests.test_build_update import make_corpus
+from tests.indexing.test_build_update import make_corpus
 
 WORDS = [
     "依法行政",
