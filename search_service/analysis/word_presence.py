@@ -16,8 +16,8 @@ copy of the matrix (about 0.9 GB at 1,000,000 reports). A segment written
 before keeps its matrix in word_presence.npz (read into memory); a segment
 with neither, or made with another content-word rule, is read from its
 Whoosh index (pure-Python matchers: seconds per 20,000 reports), once per
-generation and process, under a lock, and kept in a small cache keyed by the
-generation's folder.
+commit point and process, under a lock, and kept in a small cache keyed by the
+commit point's folder.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from search_service.words_index import open_words
 
 log = logging.getLogger(__name__)
 
-# Generations kept: the live one, and the one before while requests on it finish.
-_CACHED_GENERATIONS = 2
+# Commit points kept: the live one, and the one before while requests on it finish.
+_CACHED_COMMITS = 2
 # Fields of the word index whose words belong to the report.
 _WORD_FIELDS = ("title", "content")
 # (report, word) pairs are coded as report * _PAIR_BASE + word.
@@ -82,11 +82,11 @@ def count_rows(part: PresencePart, rows: np.ndarray) -> np.ndarray:
 
 @dataclass
 class WordPresence:
-    """Report x content word incidence of one generation, over its segments'
+    """Report x content word incidence of one commit point, over its segments'
     matrices. Immutable once built, but for `_collections`, a cache of
     collection counts under a lock."""
 
-    generation: str
+    commit: str  # the commit point's name
     vocabulary: tuple[str, ...]  # word id -> word, sorted
     parts: list[PresencePart]
     report_part: np.ndarray  # global report ordinal -> its part
@@ -137,7 +137,7 @@ _cache_lock = threading.Lock()
 
 
 def word_presence(index: OpenIndex) -> WordPresence:
-    """The generation's matrices, opened on first use (thread-safe)."""
+    """The commit point's matrices, opened on first use (thread-safe)."""
     key = str(index.folder)
     with _cache_lock:
         found = _cache.get(key)
@@ -152,7 +152,7 @@ def word_presence(index: OpenIndex) -> WordPresence:
             found = load_word_presence(index) or read_word_presence(index)
             with _cache_lock:
                 _cache[key] = found
-                while len(_cache) > _CACHED_GENERATIONS:
+                while len(_cache) > _CACHED_COMMITS:
                     old, _ = _cache.popitem(last=False)
                     _build_locks.pop(old, None)
     return found
@@ -190,7 +190,7 @@ def _assemble(parts: list[PresencePart], index: OpenIndex) -> WordPresence:
     for part in parts:
         part.table = np.array([word_id[w] for w in part.words], dtype=np.int64)
     return WordPresence(
-        generation=index.generation,
+        commit=index.generation,
         vocabulary=tuple(vocabulary),
         parts=parts,
         report_part=index.segments.report_segment,

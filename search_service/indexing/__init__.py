@@ -9,7 +9,7 @@ from search_service.indexing.lock import writer_lock
 from search_service.indexing.options import BuildOptions
 from search_service.indexing.parsing import _parse_one, parse_sources
 from search_service.indexing.parsing import with_preamble as _with_preamble
-from search_service.segments.writer import write_generation
+from search_service.segments.writer import write_commit_point
 
 __all__ = [
     "KEEP_REPLACED_SECONDS",
@@ -23,6 +23,6 @@ __all__ = [
     "merge_index",
     "parse_sources",
     "update_index",
-    "write_generation",
+    "write_commit_point",
     "writer_lock",
 ]

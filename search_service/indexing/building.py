@@ -515,9 +515,9 @@ def _merge(index_dir: Path, merge_policy: MergePolicy, first_seen: dict[str, str
 _INFO_KEYS = ("built_at", "source_dir", "source_manifest", "files", "problems", "build_seconds")
 
 
-def load_reports(generation: Path) -> list[Report]:
+def load_reports(commit_folder: Path) -> list[Report]:
     """The live reports of a commit, in source order, as they were indexed."""
-    opened = SegmentSet(generation)
+    opened = SegmentSet(commit_folder)
     try:
         return [
             opened.parts[int(s)].segment.report(int(local))

@@ -2,7 +2,7 @@
 
 This package only re-exports; each piece lives in the module named for it:
 
-    reader.py     OpenIndex, IndexHandle, open_index: one generation opened for reading
+    reader.py     OpenIndex, IndexHandle, open_index: one commit point opened for reading
     query.py      the query language (parse_query, QueryLimits)
     exact.py      where a term occurs (the exact index over the whole corpus)
     filters.py    the request's filters as masks over reports

@@ -287,7 +287,7 @@ class OpenIndex:
     @cached_property
     def first_seen_times(self) -> np.ndarray:
         """Per report ordinal, when it first entered the index (seconds since
-        the epoch, UTC); the generation's build time for reports it has no
+        the epoch, UTC); the commit point's build time for reports it has no
         time for. Computing it twice in two threads is harmless."""
         built = _parse_time(self.meta.get("built_at")) or 0.0
         known = read_first_seen(self.folder)
@@ -381,7 +381,7 @@ def _by_value(values: list[str]) -> np.ndarray:
 
 
 def open_index(index_dir: Path) -> OpenIndex:
-    """Open the live generation of index_dir. IndexMissing if there is none."""
+    """Open the live commit point of index_dir. IndexMissing if there is none."""
     folder = current_commit(index_dir)
     if folder is None:
         raise IndexMissing(f"no index at {index_dir}: build one with `search-service index build --index {index_dir}`")

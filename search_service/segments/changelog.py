@@ -83,9 +83,9 @@ class LoggedBuild:
 
 @dataclass(frozen=True)
 class BuildChanges(LoggedBuild):
-    """A build's log line and `first_seen`: the new generation's report_id ->
+    """A build's log line and `first_seen`: the new commit point's report_id ->
     ISO time it entered the index, for every report in it (kept with the
-    generation, not in the log)."""
+    commit point, not in the log)."""
 
     first_seen: dict[str, str]
 
@@ -103,7 +103,7 @@ def diff_commits(
     first_seen: Mapping[str, str],
     built_at: datetime,
 ) -> BuildChanges:
-    """Compare two generations ({source: report_id} each) and carry the
+    """Compare two commit points ({source: report_id} each) and carry the
     first_seen times over: a report kept keeps its time, a new one (or a
     kept one without a time, in an index older than this log) gets
     `built_at`."""

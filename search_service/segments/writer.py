@@ -282,7 +282,7 @@ def write_commit_folder(folder: Path, commit: Commit, info: dict[str, object]) -
     return meta
 
 
-def write_generation(folder: Path, reports: list[Report], info: dict[str, object]) -> None:
+def write_commit_point(folder: Path, reports: list[Report], info: dict[str, object]) -> None:
     """A commit point in folder (which must be new) over one new segment of
     reports, written beside it; not switched to."""
     folder.mkdir(parents=True)

@@ -292,14 +292,14 @@ def test_a_stored_source_outside_the_folder_is_never_served(tmp_path):
 
     from search_service import create_app
     from search_service.config import PROJECT_ROOT, Settings
-    from search_service.indexing import load_reports, write_generation
+    from search_service.indexing import load_reports, write_commit_point
 
     index_dir = tmp_path / "ix"
     build_index(SAMPLES, index_dir, BuildOptions(jobs=1))
     report = load_reports(current_commit(index_dir))[0]
     escaped = "../" * 12 + str(PROJECT_ROOT / "setup.cfg").lstrip("/")
     folder = index_dir / "gen-hostile"
-    write_generation(folder, [replace(report, report_id="escape0000000001", source=escaped)], {"source": "test"})
+    write_commit_point(folder, [replace(report, report_id="escape0000000001", source=escaped)], {"source": "test"})
     switch_current(index_dir, folder)
     client = create_app(Settings(index_dir=index_dir, source_dir=SAMPLES)).test_client()
     page = client.get("/reports/escape0000000001", headers={"Accept": "text/html"})

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from search_service import create_app
 from search_service.config import PROJECT_ROOT, Settings
-from search_service.indexing import load_reports, write_generation
+from search_service.indexing import load_reports, write_commit_point
 from search_service.model import Section
 from search_service.segments.format import current_commit, switch_current
 from tests.analysis.reports import build
@@ -118,7 +118,7 @@ def large_index(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) ->
     )
     index_dir = tmp_path_factory.mktemp("large-index")
     folder = index_dir / "gen-large"
-    write_generation(folder, reports, {"source": "copies of data/reports"})
+    write_commit_point(folder, reports, {"source": "copies of data/reports"})
     switch_current(index_dir, folder)
     return index_dir
 
