@@ -4,7 +4,11 @@ This package only re-exports; each piece lives in the module named for it:
 
     reader.py     OpenIndex, IndexHandle, open_index: one commit point opened for reading
     query.py      the query language (parse_query, QueryLimits)
-    exact.py      where a term occurs (the exact index over the whole corpus)
+    exact.py      where a term occurs: a segment's ExactIndex, a commit point's CommitTerms
+    intersecting.py  the intersection cost model (which pairs, search or merge)
+    placing.py    placing positions in reports, sections and titles
+    terms.py      TermHits and its sources over segments, and their thread pool
+    stored.py     a term's hits read from a segment's stored parts
     filters.py    the request's filters as masks over reports
     facets.py     one class per facet, each answering counts(index, context)
     searching.py  find, hits_for, run_search: the one search the API, the page and the CLI use
