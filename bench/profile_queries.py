@@ -32,6 +32,7 @@ from pathlib import Path
 from search_service.model import SearchRequest
 from search_service.search import find, open_index, run_search
 from search_service.search.reader import OpenIndex
+from search_service.segments import toc
 
 DEFAULT_WORK = Path("bench/results/work-n20000-s0/ours")
 DEFAULT_MIX = Path("bench/results/bench-20000.json")
@@ -49,7 +50,7 @@ def load_mix(path: Path) -> list[tuple[str, SearchRequest]]:
 def open_work_index(work: Path, generation: str) -> OpenIndex:
     if generation == "current":
         return open_index(work)
-    first = sorted(p for p in work.iterdir() if p.name.startswith("gen-"))[0]
+    first = sorted(p for p in work.iterdir() if p.name.startswith(toc.COMMIT_PREFIX))[0]
     return OpenIndex(first)
 
 

@@ -13,7 +13,7 @@ import requests
 
 from search_service.segments import toc
 from search_service.segments.changelog import LOG_NAME
-from search_service.segments.format import current_commit, publish_order
+from search_service.segments.format import current_commit, read_commit
 from tests.conftest import start_gunicorn, stop
 
 QUERIES = [
@@ -26,9 +26,18 @@ QUERIES = [
 ]
 
 
+def publish_order(index_dir: Path) -> list[str]:
+    """What a replica copies, in order, to serve the live commit point
+    (docs/deploy.md), by the table of contents: its segments, the commit
+    point's own folder, CURRENT (only then is it served), the change log."""
+    live = current_commit(index_dir)
+    assert live is not None
+    return [*(seg.name for seg in read_commit(live).segments), live.name, toc.CURRENT, toc.CHANGES]
+
+
 def copy_as_rsync_would(index_dir: Path, replica: Path) -> None:
     """The publish step of docs/deploy.md, in the order the table of contents
-    gives (segments.format.publish_order): the commit point's immutable
+    gives (publish_order): the commit point's immutable
     files (its segments, then its own folder) first, then CURRENT, then the
     change log."""
     replica.mkdir()

@@ -110,12 +110,6 @@ class WordPresence:
                 out[part.table] += count_rows(part, mine)  # a part's words map to distinct ids
         return out
 
-    def words_of(self, ordinal: int) -> list[str]:
-        """The content words of one report, sorted."""
-        part = self.parts[int(self.report_part[ordinal])]
-        row = int(self.report_row[ordinal])
-        return [part.words[i] for i in part.term_ids[part.indptr[row] : part.indptr[row + 1]].tolist()]
-
     def collection_counts(self, name: str, ordinals_of: Callable[[], np.ndarray]) -> tuple[np.ndarray, int]:
         """(counts, size) of a named background set, computed once by
         `ordinals_of()` and then kept (the whole collection is asked for on

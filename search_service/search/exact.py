@@ -128,11 +128,6 @@ class ExactIndex:
         among them (see `placed`)."""
         return TermHits(source=_SegmentTerm(self, term, per_section_factor))
 
-    def hits(self, term: str) -> TermHits:
-        """Every part at once, by the plain way (`place`): the reference the
-        faster ways are tested against."""
-        return self.place(term, self.occurrences(term))
-
     def placed(self, term: str, found: np.ndarray, per_section_factor: int) -> dict[str, np.ndarray]:
         """What `place` answers, with a second way for terms that occur far
         more often than there are sections (依法行政 occurs about 560,000

@@ -27,7 +27,7 @@ from search_service.search.exact import CommitTerms
 from search_service.search.terms import TermHits
 from search_service.segments import toc
 from search_service.segments.format import FORMAT_VERSION, current_commit, read_first_seen, read_json
-from search_service.segments.paragraphs import line_spans, paragraph_count
+from search_service.segments.paragraphs import paragraph_count
 from search_service.segments.reader import SegmentSet
 from search_service.segments.records import record_fields, record_report
 from search_service.text import tokenizer_identity
@@ -272,17 +272,6 @@ class OpenIndex:
         except ReportNotFound:
             return False
         return True
-
-    def paragraph_starts(self, ordinal: int) -> list[int]:
-        """The number of the first paragraph of each of a report's sections
-        (citing.paragraphs' numbering: p1 is the report's first non-empty
-        line), so a snippet's paragraph is found without building the Report."""
-        starts = []
-        count = 0
-        for unit in self.units_of(ordinal):
-            starts.append(count + 1)
-            count += len(line_spans(self.unit_text(unit)))
-        return starts
 
     @cached_property
     def first_seen_times(self) -> np.ndarray:

@@ -126,10 +126,6 @@ def read_commit(folder: Path) -> Commit:
     return Commit(tuple(segments))
 
 
-def is_commit(folder: Path) -> bool:
-    return (folder / toc.COMMIT).is_file()
-
-
 _EPOCH = dt.date(1970, 1, 1)
 NO_DAY = -(2**31)  # no published date (any real date fits int32 days)
 
@@ -280,17 +276,3 @@ def read_first_seen(folder: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def publish_order(index_dir: Path) -> list[str]:
-    """What a replica copies, in order, to serve the live commit point
-    (docs/deploy.md): its segments, the commit point's own folder, CURRENT
-    (only then is it served), the change log. Names in index_dir."""
-    live = current_commit(index_dir)
-    if live is None:
-        return []
-    names = [seg.name for seg in read_commit(live).segments]
-    names += [live.name, toc.CURRENT]
-    if (index_dir / toc.CHANGES).exists():
-        names.append(toc.CHANGES)
-    return names

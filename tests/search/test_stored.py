@@ -83,7 +83,7 @@ def test_every_stored_term_equals_plain_counts(written) -> None:
 def test_stored_parts_equal_the_positional_answer(written) -> None:
     corpus, terms, parts = written
     for term in parts.terms.tolist():
-        plain = corpus.index.hits(term)
+        plain = corpus.index.place(term, corpus.index.occurrences(term))
         found = terms.parts(term)
         for name in ("reports", "counts", "units", "title_reports"):
             assert np.array_equal(found[name], getattr(plain, name)), (term, name)

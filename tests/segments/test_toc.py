@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 from search_service.segments import toc
-from search_service.segments.format import current_commit, publish_order, read_commit
+from search_service.segments.format import current_commit, read_commit
 from tests.test_layers import CHECKED_UP_TO, MODULES, floor
 
 # File names a module must take from toc.py rather than spell.
@@ -43,14 +43,6 @@ def test_every_file_of_a_built_index_is_in_the_table_of_contents(sample_index: P
         for component in toc.SEGMENT_COMPONENTS:
             if not component.optional:
                 assert any(component.matches(name) for name in names), component.pattern
-
-
-def test_the_publish_order_ends_with_current_and_the_change_log(sample_index: Path):
-    names = publish_order(sample_index)
-    live = current_commit(sample_index)
-    assert live is not None
-    assert names[-3:] == [live.name, toc.CURRENT, toc.CHANGES]
-    assert set(names[:-3]) == {s.name for s in read_commit(live).segments}
 
 
 def test_no_module_of_the_lower_floors_spells_a_file_name():
