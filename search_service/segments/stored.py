@@ -115,8 +115,9 @@ class StoredParts:
 
 class StoredTerms:
     """A segment's stored parts, memory-mapped: `parts(term)` gives a stored
-    term's four arrays (local ordinals, as search/exact.py's ExactIndex.hits),
-    None for any other term; search/stored.py answers queries from them."""
+    term's four arrays (local ordinals, as search/exact.py's
+    ExactIndex.place answers), None for any other term; search/stored.py
+    answers queries from them."""
 
     def __init__(self, parts: StoredParts, report_count: int, unit_count: int) -> None:
         self._parts = parts
