@@ -1,6 +1,8 @@
 """What a request needs from the application: its settings, the open
-index (reached through one function that notices a rebuilt index), and the
-search parameters' schema and query limits those settings give."""
+index (reached through one function that notices a rebuilt index), the
+search parameters' schema and query limits those settings give, and the
+contract's error envelope, which the API and the pages (for a tool) answer
+with."""
 
 from __future__ import annotations
 
@@ -8,15 +10,14 @@ import gc
 import logging
 import time
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Any
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, jsonify
 
+from search_service import params
 from search_service.config import Settings
+from search_service.params import SearchArgsSchema
 from search_service.search import IndexHandle, OpenIndex, QueryLimits
-
-if TYPE_CHECKING:
-    from search_service.api.schemas import SearchArgsSchema
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +106,19 @@ def _freeze(app: Flask, generation: str) -> None:
 
 def search_args_schema(cls: type[SearchArgsSchema] | None = None) -> SearchArgsSchema:
     """The search parameters' schema (or a subclass's) with the settings' limits."""
-    # Imported here: the api package imports this module (wsgi.py imports
-    # it before the api package).
-    from search_service.api import schemas
-
-    return schemas.search_args_schema(settings(), cls)
+    return params.search_args_schema(settings(), cls)
 
 
 def query_limits() -> QueryLimits:
     return QueryLimits.from_settings(settings())
+
+
+def error_response(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> Response:
+    """The contract's error envelope: {"error": {"code", "message", "fields"}}
+    (fields only when some parameters are named)."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response

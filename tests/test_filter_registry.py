@@ -12,14 +12,6 @@ import json
 import pytest
 from marshmallow import fields
 
-from search_service.api.schemas import (
-    ExportArgsSchema,
-    FeedArgsSchema,
-    FilterArgsSchema,
-    ReportListArgsSchema,
-    SearchArgsSchema,
-    TrendArgsSchema,
-)
 from search_service.cli import main
 from search_service.model import (
     CODED,
@@ -30,6 +22,14 @@ from search_service.model import (
     REPORT_FIELDS,
     SearchRequest,
     value_label,
+)
+from search_service.params import (
+    ExportArgsSchema,
+    FeedArgsSchema,
+    FilterArgsSchema,
+    ReportListArgsSchema,
+    SearchArgsSchema,
+    TrendArgsSchema,
 )
 from search_service.search.facets import FACETS
 from search_service.web.links import FILTER_PARAMS, PARAM_LABELS

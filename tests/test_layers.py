@@ -44,8 +44,6 @@ FLOORS: dict[str, int] = {
     "api": 6,
     "web": 6,
     "cli": 6,
-    "cli_analysis": 6,
-    "cli_curation": 6,
     "__main__": 6,
 }
 UNCLASSIFIED = 5

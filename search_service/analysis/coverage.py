@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 
 import numpy as np
@@ -198,6 +198,38 @@ def coverage(index: OpenIndex, request: SearchRequest) -> Coverage:
         totals=tuple(_totals(rows, position, year) for position, year in enumerate(years)),
         unplaced=tuple(unplaced),
     )
+
+
+# How the grid's rows may be ordered: by place (province, city, county,
+# unit; the grid's own order), by unit name, by years reported (most or
+# fewest first).
+COVERAGE_ORDERS: tuple[str, ...] = ("place", "unit", "reports", "-reports")
+
+
+def ordered(grid: Coverage, order: str) -> Coverage:
+    """The grid with its rows in `order` (one of COVERAGE_ORDERS); ties keep
+    the place order."""
+    rows = list(grid.rows)  # already in place order; sorted() is stable
+    if order == "unit":
+        rows.sort(key=lambda row: row.unit.unit)
+    elif order == "reports":
+        rows.sort(key=lambda row: -reported_years(row))
+    elif order == "-reports":
+        rows.sort(key=reported_years)
+    return replace(grid, rows=tuple(rows))
+
+
+def reported_years(row: CoverageRow) -> int:
+    return sum(1 for cell in row.cells if cell.reports)
+
+
+def main_report(cell: CoverageCell) -> CoverageReport | None:
+    """The report a cell shows first: most required parts, then on time
+    before unknown before late, then the lowest id."""
+    if not cell.reports:
+        return None
+    timing = {True: 0, None: 1, False: 2}
+    return min(cell.reports, key=lambda r: (len(r.missing_parts), timing[r.on_time], r.report_id))
 
 
 def _values(index: OpenIndex, name: str, ordinals: np.ndarray) -> list[str | None]:

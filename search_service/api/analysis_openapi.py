@@ -1,5 +1,5 @@
 """The analysis endpoints in the OpenAPI document, from the schemas of
-analysis_schemas.py (openapi.py calls add_analysis_paths)."""
+params/analysis.py and bodies/analysis.py (openapi.py calls add_analysis_paths)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,9 @@ from typing import Any
 
 from apispec import APISpec
 
-from search_service.api.analysis_schemas import (
-    CoverageArgsSchema,
-    CoverageResponseSchema,
-    FollowThroughArgsSchema,
-    FollowThroughResponseSchema,
-    TermsArgsSchema,
-    TermsResponseSchema,
-)
-from search_service.api.openapi import _query, _responses
+from search_service.api.openapi_operations import query, responses
+from search_service.bodies.analysis import CoverageResponseSchema, FollowThroughResponseSchema, TermsResponseSchema
+from search_service.params.analysis import CoverageArgsSchema, FollowThroughArgsSchema, TermsArgsSchema
 
 # path, operationId, summary, parameters, (200 schema, description, error statuses...)
 _JSON: tuple[tuple[str, str, str, type, tuple[str, ...]], ...] = (
@@ -78,20 +72,20 @@ def add_analysis_paths(spec: APISpec) -> None:
     ):
         spec.components.schema(name, schema=schema)
     for path, operation_id, summary, args, (schema, description, *errors) in _JSON:
-        _get(spec, path, operation_id, summary, args, _responses(schema, description, *errors))
+        _get(spec, path, operation_id, summary, args, responses(schema, description, *errors))
     for path, operation_id, rows, args, errors in _CSV:
-        responses = _responses("Error", "", *errors)
-        responses["200"] = {
+        csv_responses = responses("Error", "", *errors)
+        csv_responses["200"] = {
             "description": f"CSV, UTF-8 with BOM: {rows}",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }
-        _get(spec, path, operation_id, f"The same as {path.removesuffix('.csv')}, as CSV", args, responses)
+        _get(spec, path, operation_id, f"The same as {path.removesuffix('.csv')}, as CSV", args, csv_responses)
 
 
-def _get(spec: APISpec, path: str, operation_id: str, summary: str, args: type, responses: dict[str, Any]) -> None:
+def _get(spec: APISpec, path: str, operation_id: str, summary: str, args: type, answers: dict[str, Any]) -> None:
     spec.path(
         path=path,
         operations={
-            "get": {"summary": summary, "operationId": operation_id, "parameters": _query(args), "responses": responses}
+            "get": {"summary": summary, "operationId": operation_id, "parameters": query(args), "responses": answers}
         },
     )

@@ -10,10 +10,12 @@ from apispec import APISpec
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import ValidationError
 
-from search_service.api.schemas import ChangesArgsSchema, ChangesSchema, CitationArgsSchema, FeedArgsSchema
+from search_service.api.openapi_operations import query, responses
+from search_service.api.schemas import ChangesSchema
 from search_service.citing.changes import LOG_NAME, changes_since, iso_time, parse_time
 from search_service.citing.citation import CITATION_MEDIA_TYPES, bibtex, citation, ris
 from search_service.citing.paragraphs import ParagraphLocator, paragraph_number
+from search_service.params import ChangesArgsSchema, CitationArgsSchema, FeedArgsSchema
 from search_service.service import current_index, settings
 
 citing_api = Blueprint("citing_api", __name__)
@@ -69,9 +71,7 @@ def changes() -> Response:
 def add_citing_paths(spec: APISpec) -> None:
     """The citation and the feed in the OpenAPI document: their answers are
     text, BibTeX, RIS and Atom rather than JSON (errors are JSON)."""
-    from search_service.api.openapi import _query, _responses
-
-    citation_responses = _responses("Error", "", "400", "404", "503")
+    citation_responses = responses("Error", "", "400", "404", "503")
     citation_responses["200"] = {
         "description": "the citation: GB/T 7714-2015 text with this service's link to the paragraph, or a "
         "BibTeX entry, or an RIS record",
@@ -85,13 +85,13 @@ def add_citing_paths(spec: APISpec) -> None:
                 "operationId": "getCitation",
                 "parameters": [
                     {"in": "path", "name": "report_id", "required": True, "schema": {"type": "string"}},
-                    *_query(CitationArgsSchema),
+                    *query(CitationArgsSchema),
                 ],
                 "responses": citation_responses,
             }
         },
     )
-    feed_responses = _responses("Error", "", "400", "503")
+    feed_responses = responses("Error", "", "400", "503")
     feed_responses["200"] = {
         "description": "Atom 1.0: the newest matching reports by the time each entered the index",
         "content": {"application/atom+xml": {"schema": {"type": "string"}}},
@@ -102,7 +102,7 @@ def add_citing_paths(spec: APISpec) -> None:
             "get": {
                 "summary": "Follow a search: an Atom feed of its newest matching reports",
                 "operationId": "searchFeed",
-                "parameters": _query(FeedArgsSchema),
+                "parameters": query(FeedArgsSchema),
                 "responses": feed_responses,
             }
         },

@@ -1,44 +1,19 @@
-"""The one place where failures become the contract's error envelope:
-{"error": {"code": ..., "message": ..., "fields": {...}}}. No answer ever
-carries a traceback."""
+"""The one place where the app's failures become the contract's error
+envelope (service.error_response). No answer ever carries a traceback."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from search_service.errors import SearchServiceError
+from search_service.params.errors import invalid_parameters
+from search_service.service import error_response
 
 log = logging.getLogger(__name__)
-
-
-def flatten_messages(messages: Any) -> str:
-    """marshmallow's nested messages ({0: ['Not a valid integer.']}) as one line."""
-    if isinstance(messages, dict):
-        return "; ".join(flatten_messages(v) for v in messages.values())
-    if isinstance(messages, (list, tuple)):
-        return "; ".join(flatten_messages(v) for v in messages)
-    return str(messages)
-
-
-def error_response(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    response = jsonify({"error": body})
-    response.status_code = status
-    return response
-
-
-def invalid_parameters(exc: ValidationError) -> tuple[str, dict[str, str]]:
-    """The envelope's message and fields for bad parameters, as the API, the
-    pages and the CLI all word them: "invalid parameters: year: …; level: …"."""
-    fields = {name: flatten_messages(msgs) for name, msgs in exc.normalized_messages().items()}
-    return "invalid parameters: " + "; ".join(f"{name}: {msg}" for name, msg in fields.items()), fields
 
 
 def validation_error(exc: ValidationError) -> Response:

@@ -9,42 +9,26 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from search_service.api.analysis_openapi import add_analysis_paths
+from search_service.api.citing import add_citing_paths
+from search_service.api.curation import add_curation_paths
+from search_service.api.openapi_operations import query, responses
 from search_service.api.schemas import (
-    ChangesArgsSchema,
     ChangesSchema,
     ErrorSchema,
-    ExportArgsSchema,
     HealthSchema,
-    ReportListArgsSchema,
     ReportListSchema,
-    ReportSchema,
-    SearchArgsSchema,
-    SearchResponseSchema,
     StatsSchema,
-    TrendArgsSchema,
     TrendResponseSchema,
 )
-
-_ERRORS = {
-    "400": "a parameter is invalid; error.fields names it",
-    "404": "unknown report or route",
-    "413": "the request (its query string) is too large",
-    "503": "no index has been built, or it was built with another tokenizer",
-}
-
-
-def _responses(ok_schema: str, ok_description: str, *errors: str) -> dict[str, Any]:
-    responses: dict[str, Any] = {
-        "200": {"description": ok_description, "content": {"application/json": {"schema": ok_schema}}}
-    }
-    for status in (*errors, "413"):
-        responses[status] = {"description": _ERRORS[status], "content": {"application/json": {"schema": "Error"}}}
-    return responses
-
-
-def _query(schema: type) -> list[dict[str, Any]]:
-    return [{"in": "query", "schema": schema}]
-
+from search_service.bodies.search import ReportSchema, SearchResponseSchema
+from search_service.params import (
+    ChangesArgsSchema,
+    ExportArgsSchema,
+    ReportListArgsSchema,
+    SearchArgsSchema,
+    TrendArgsSchema,
+)
 
 # Every JSON GET endpoint: path, operationId, summary, parameters, and the
 # 200 response's schema and description followed by its error statuses.
@@ -53,21 +37,21 @@ _GETS: tuple[tuple[str, str, str, list[dict[str, Any]], tuple[str, ...]], ...] =
         "/api/v1/search",
         "search",
         "Reports mentioning the query's terms, with facets",
-        _query(SearchArgsSchema),
+        query(SearchArgsSchema),
         ("SearchResponse", "matching reports, one page, and facets", "400", "503"),
     ),
     (
         "/api/v1/trend",
         "trend",
         "Matching and all reports per year, province, city or county",
-        _query(TrendArgsSchema),
+        query(TrendArgsSchema),
         ("Trend", "one entry per value", "400", "503"),
     ),
     (
         "/api/v1/reports",
         "listReports",
         "List reports with the search filters and no query",
-        _query(ReportListArgsSchema),
+        query(ReportListArgsSchema),
         ("ReportList", "one page of reports, total and facets", "400", "503"),
     ),
     (
@@ -89,7 +73,7 @@ _GETS: tuple[tuple[str, str, str, list[dict[str, Any]], tuple[str, ...]], ...] =
         "/api/v1/changes",
         "changes",
         "Report ids the builds since a time added, changed and removed",
-        _query(ChangesArgsSchema),
+        query(ChangesArgsSchema),
         ("Changes", "the net changes, and the time to ask from next", "400"),
     ),
 )
@@ -101,8 +85,8 @@ def _export_paths(spec: APISpec) -> None:
         ("csv", "text/csv", "CSV, UTF-8 with BOM"),
         ("jsonl", "application/x-ndjson", "JSON Lines, one report a line"),
     ):
-        responses = _responses("Error", "", "400", "503")
-        responses["200"] = {
+        file_responses = responses("Error", "", "400", "503")
+        file_responses["200"] = {
             "description": f"the whole result set (not one page) as {what}: report fields, mention counts, "
             "first snippet",
             "content": {media: {"schema": {"type": "string"}}},
@@ -113,8 +97,8 @@ def _export_paths(spec: APISpec) -> None:
                 "get": {
                     "summary": f"Export every matching report as {what}",
                     "operationId": f"export{suffix.capitalize()}",
-                    "parameters": _query(ExportArgsSchema),
-                    "responses": responses,
+                    "parameters": query(ExportArgsSchema),
+                    "responses": file_responses,
                 }
             },
         )
@@ -152,19 +136,13 @@ def openapi_document(version: str) -> dict[str, Any]:
                     "summary": summary,
                     "operationId": operation_id,
                     **({"parameters": parameters} if parameters else {}),
-                    "responses": _responses(schema, description, *errors),
+                    "responses": responses(schema, description, *errors),
                 }
             },
         )
         if path == "/api/v1/search":
             _export_paths(spec)
-    from search_service.api.analysis_openapi import add_analysis_paths  # it imports this module's helpers
-
     add_analysis_paths(spec)
-    from search_service.api.citing import add_citing_paths  # it imports this module's helpers
-
     add_citing_paths(spec)
-    from search_service.api.curation import add_curation_paths  # it imports this module's helpers
-
     add_curation_paths(spec)
     return spec.to_dict()

@@ -1,29 +1,17 @@
 """JSON endpoints of CONTRACT.md. Views only translate: parameters are
-loaded by the schemas, the search is search.run_search, bodies are dumped by
-the schemas."""
+loaded by params/, the search is search.run_search, bodies are written by
+bodies/ and api/schemas.py."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from search_service.analysis.curation import curation_summary
 from search_service.api.export import csv_response, export_jsonl, export_rows
-from search_service.api.schemas import (
-    ExportArgsSchema,
-    FacetsSchema,
-    HealthSchema,
-    QueryEchoSchema,
-    ReportListArgsSchema,
-    ReportListSchema,
-    ReportSchema,
-    StatsSchema,
-    TrendArgsSchema,
-    TrendResponseSchema,
-)
+from search_service.api.schemas import HealthSchema, ReportListSchema, StatsSchema, TrendResponseSchema
+from search_service.bodies.search import ReportSchema, search_body
 from search_service.errors import SearchServiceError
-from search_service.model import ReportHit, SearchRequest, SearchResult
+from search_service.params import ExportArgsSchema, ReportListArgsSchema, TrendArgsSchema
 from search_service.search import OpenIndex, find, run_search
 from search_service.search.trend import trend as compute_trend
 from search_service.service import current_index, query_limits, search_args_schema
@@ -36,60 +24,6 @@ def search() -> Response:
     search_request = search_args_schema().load_args(request.args)
     result = run_search(current_index(), search_request, query_limits())
     return jsonify(search_body(result))
-
-
-def search_body(result: SearchResult) -> dict[str, Any]:
-    """SearchResponseSchema().dump(result), written out by hand.
-
-    The schema stays the definition (the OpenAPI document is made from it,
-    and a test checks that the two give the same JSON); dumping through it
-    cost as much as the search itself, about 10 µs per value, and a common
-    term's town facet alone has a value per town."""
-    r = result.request
-    return {
-        "query": request_echo(r),
-        "total": {"reports": result.total.reports, "sections": result.total.sections},
-        "page": r.page,
-        "per_page": r.per_page,
-        "results": [_hit_body(hit) for hit in result.results],
-        "facets": {
-            name: [
-                {"value": fv.value, "count": fv.count, "label": fv.label, "selected": fv.selected, "toggle": fv.toggle}
-                for fv in result.facets[name]
-            ]
-            for name in _FACET_ORDER
-            if name in result.facets
-        },
-    }
-
-
-_FACET_ORDER = tuple(FacetsSchema._declared_fields)
-
-
-def request_echo(r: SearchRequest) -> dict[str, Any]:
-    """The request as QueryEchoSchema dumps it: tuples become lists."""
-    return {
-        name: list(getattr(r, name)) if isinstance(getattr(r, name), tuple) else getattr(r, name)
-        for name in QueryEchoSchema._declared_fields
-    }
-
-
-def _hit_body(hit: ReportHit) -> dict[str, Any]:
-    return {
-        **hit.field_values(),
-        "label": hit.label,
-        "score": float(hit.score),
-        "mentions": {str(term): int(count) for term, count in hit.mentions.items()},
-        "sections": [
-            {
-                "kind": section.kind,
-                "heading": section.heading,
-                "snippets": list(section.snippets),
-                "paragraphs": list(section.paragraphs),
-            }
-            for section in hit.sections
-        ],
-    }
 
 
 @api.get("/api/v1/search.csv")

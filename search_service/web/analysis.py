@@ -1,8 +1,8 @@
 """Pages of the analyses (issue 14): the coverage grid at /coverage, a unit's
 plans beside its next year's measures at /follow-through, and the
 significant words under the search page's facets. They load parameters with
-the API's schemas and compute with the same functions as the API
-(api/analysis.py), so a page never says what the API would not."""
+params/analysis.py and compute with the analysis package, as the API does,
+so a page never says what the API would not."""
 
 from __future__ import annotations
 
@@ -20,22 +20,30 @@ from search_service.analysis import (
     FollowThrough,
     Term,
     UnitKey,
+    coverage,
+    follow_through,
     significant_terms,
 )
-from search_service.analysis.coverage import UNIT_PLACES, UNIT_QUALIFIERS
-from search_service.api.analysis import coverage_for, follow_through_for, main_report, reported_years
-from search_service.api.analysis_schemas import COVERAGE_ORDERS, CoverageArgsSchema, FollowThroughArgsSchema
+from search_service.analysis.coverage import (
+    COVERAGE_ORDERS,
+    UNIT_PLACES,
+    UNIT_QUALIFIERS,
+    main_report,
+    ordered,
+    reported_years,
+)
 from search_service.errors import SearchServiceError
 from search_service.model import LEVEL_LABELS, LEVELS, SECTION_LABELS, SearchResult
+from search_service.params.analysis import CoverageArgsSchema, FollowThroughArgsSchema, analysis_args_schema
 from search_service.search import parse_query
-from search_service.service import current_index, query_limits
+from search_service.service import current_index, query_limits, settings
 from search_service.web import links
-from search_service.web.views import _page_headers, error_page
+from search_service.web.responses import error_page, page_headers
 
 log = logging.getLogger(__name__)
 
 analysis_web = Blueprint("analysis_web", __name__, template_folder="templates")
-analysis_web.after_request(_page_headers)
+analysis_web.after_request(page_headers)
 
 # The coverage page's parameters, as CoverageArgsSchema reads them.
 COVERAGE_PARAMS: tuple[str, ...] = tuple(f.data_key or name for name, f in CoverageArgsSchema().fields.items())
@@ -149,7 +157,11 @@ def coverage_page() -> Response | tuple[str, int]:
         "error": None,
     }
     try:
-        grid, order = coverage_for(current_index(), links.as_multidict(pairs))
+        index = current_index()
+        search_request, order = analysis_args_schema(settings(), CoverageArgsSchema).load_args(
+            links.as_multidict(pairs)
+        )
+        grid = ordered(coverage(index, search_request), order)
     except (ValidationError, SearchServiceError) as exc:
         return error_page("coverage.html", context, pairs, exc)
     context.update(grid=grid, rows=_rows(grid), shown=min(len(grid.rows), MAX_ROWS))
@@ -190,7 +202,8 @@ def follow_through_page() -> Response | tuple[str, int]:
     if not pairs:
         return render_template("follow_through.html", **context), 200
     try:
-        found = follow_through_for(current_index(), links.as_multidict(pairs))
+        index = current_index()
+        found = follow_through(index, **FollowThroughArgsSchema().load_args(links.as_multidict(pairs)))
     except (ValidationError, SearchServiceError) as exc:
         return error_page("follow_through.html", context, pairs, exc)
     unit_pairs = [("unit", found.unit), *((k, v) for k, v in pairs if k in UNIT_PLACES)]

@@ -1,9 +1,9 @@
 """The curation page (issue 22) at /curation: the documents whose
 classification, year, unit or place the rules decided on weak evidence,
 with the reasons, links to their text, and the manifest.csv line that
-settles each at the next `index update`. It loads its parameters with the
-API's schema and lists with the API's function (api/curation.py), so it
-never says what GET /api/v1/curation would not."""
+settles each at the next `index update`. It loads its parameters with
+params/curation.py and lists with analysis/curation.py, as the API does, so
+it never says what GET /api/v1/curation would not."""
 
 from __future__ import annotations
 
@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, render_template, request
 from marshmallow import ValidationError
 
-from search_service.analysis.curation import CurationItem, manifest_header, manifest_line
-from search_service.api.curation import CurationArgsSchema, curation_for, report_href
-from search_service.api.errors import invalid_parameters
+from search_service.analysis.curation import CurationItem, curation_list, manifest_header, manifest_line
+from search_service.bodies.curation import report_href
 from search_service.errors import SearchServiceError
 from search_service.model import DOC_TYPE_CHOICES, DOC_TYPE_LABELS, DOUBT_FIELD_LABELS, DOUBT_FIELDS, FILTERS_BY_NAME
+from search_service.params.curation import CurationArgsSchema, curation_args_schema
+from search_service.params.errors import invalid_parameters
+from search_service.service import current_index, settings
 from search_service.web import links
-from search_service.web.views import _failure, _page_headers, error_page
+from search_service.web.responses import error_page, failure, page_headers
 
 curation_web = Blueprint("curation_web", __name__, template_folder="templates")
-curation_web.after_request(_page_headers)
+curation_web.after_request(page_headers)
 
 # The page's parameters, as CurationArgsSchema reads them.
 CURATION_PARAMS: tuple[str, ...] = tuple(f.data_key or name for name, f in CurationArgsSchema().fields.items())
@@ -127,11 +129,11 @@ def curation_page() -> Response | tuple[str, int]:
     }
     args = pairs if links.first(pairs, "per_page") else [*pairs, ("per_page", PAGE_SIZE)]
     try:
-        found = curation_for(links.as_multidict(args))
+        found = curation_list(current_index(), curation_args_schema(settings()).load_args(links.as_multidict(args)))
     except ValidationError as exc:
         message, fields = invalid_parameters(exc)
         context["field_errors"] = _field_errors(fields, pairs)
-        return _failure((render_template("curation.html", **context), 400), "bad_request", message, fields)
+        return failure((render_template("curation.html", **context), 400), "bad_request", message, fields)
     except SearchServiceError as exc:
         return error_page("curation.html", context, pairs, exc)
     chosen = found.request

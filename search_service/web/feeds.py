@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 import numpy as np
 from flask import Blueprint, Response, request
 
-from search_service.api.schemas import FeedArgsSchema
 from search_service.citing.feed import atom_feed, entry_from_hit, feed_id
 from search_service.model import SearchRequest
+from search_service.params import FeedArgsSchema
 from search_service.search import OpenIndex, find, hits_for
 from search_service.service import current_index, query_limits, search_args_schema
 from search_service.web import links

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
-from search_service.api.schemas import SearchArgsSchema
 from search_service.model import FILTERS, value_label
+from search_service.params import SearchArgsSchema
 
 # Parameters of the search, as SearchArgsSchema defines them; anything else
 # is dropped from the links the page builds.

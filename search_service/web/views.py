@@ -1,9 +1,9 @@
-"""HTML views. They load parameters with the API's schema and search with
-search.run_search, so the page never computes a search differently; the rest
-is layout (results.py), the chart (trend_chart.py), help when nothing is found
-(suggest.py) and the marked report (report_view.py). Failures become pages
-that say what to do next, in Chinese, for browsers; a tool that asks for
-anything (curl's */*) gets the contract's JSON error envelope instead."""
+"""HTML views. They load parameters with params/ (as the API does) and
+search with search.run_search, so the page never computes a search
+differently; the rest is layout (results.py), the chart (trend_chart.py)
+and the marked report (report_view.py). Failures become pages that say what
+to do next, in Chinese, for browsers; a tool that asks for anything (curl's
+*/*) gets the contract's JSON error envelope instead (responses.py)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from flask import Blueprint, Response, render_template, request, send_file
 from marshmallow import ValidationError
 
 from search_service.analysis.follow_through import adjacent_reports
-from search_service.api.errors import error_response, invalid_parameters
 from search_service.errors import BadQuery, ReportNotFound, SearchServiceError
-from search_service.model import FILTERS, LEVEL_LABELS, SECTION_LABELS, Filter, SearchRequest, SearchResult
+from search_service.model import LEVEL_LABELS, SECTION_LABELS, SearchRequest, SearchResult
 from search_service.search import OpenIndex, parse_query, run_search
 from search_service.search.trend import trend
 from search_service.service import current_index, query_limits, search_args_schema, settings
 from search_service.web import links
 from search_service.web.report_view import citation_href, report_view
+from search_service.web.responses import error_page, failure, page_headers
 from search_service.web.results import (
     facet_views,
     page_count,
@@ -34,13 +34,7 @@ from search_service.web.suggest import no_result_help
 from search_service.web.trend_chart import TrendChart, trend_chart
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
-
-# Only our own files: no inline script, no resource from elsewhere. Inline
-# SVG is markup, not a resource, and uses presentation attributes, not style.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
+web.after_request(page_headers)
 
 EXAMPLES = [
     ("法律顾问", {"q": "法律顾问"}),
@@ -49,59 +43,6 @@ EXAMPLES = [
     ("执法力量不足（只看“存在的问题”）", {"q": "执法力量不足", "section": "problems"}),
     ("行政复议 -行政诉讼", {"q": "行政复议 -行政诉讼"}),
 ]
-
-
-def _choices_hint(spec: Filter) -> str:
-    """What to do about a bad value of a filter with a closed set of values
-    (model.FILTERS): each allowed value with how it reads, and the default
-    (可选的级别：township（乡镇街道）、county（县区）…). A new closed filter
-    gets its hint from its entry."""
-    choices = "、".join(f"{value}（{label}）" for value, label in spec.values.items())
-    default = f"，默认 {spec.default}" if spec.default is not None else ""
-    return f"可选的{spec.label}：{choices}{default}。"
-
-
-# What to do about a bad parameter, per parameter: written for the query,
-# the years (their range and order) and paging; made from the registry for
-# every filter with a closed set of values.
-PARAM_HINTS = {
-    "q": '检索词写法：空格分隔的词须同时出现；A OR B 出现其一即可；-词 表示不含；"…" 内为一个词。长度 1–200 字。',
-    "year": "请填写四位年份，如 2024（1949–2100）。",
-    "year_from": "请填写四位年份，如 2020，且不晚于截止年份。",
-    "year_to": "请填写四位年份，如 2024，且不早于起始年份。",
-    "sort": "可选的排序：relevance（相关度）、year（年份旧→新）、-year（年份新→旧）。",
-    "page": "页码须为正整数。",
-    "per_page": "每页条数须为 1–100 的整数。",
-    "facet_size": "筛选项数须为不小于 0 的整数（0 表示全部）。",
-    **{spec.name: _choices_hint(spec) for spec in FILTERS if spec.values},
-}
-
-
-@web.after_request
-def _page_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-
-def _field_errors(messages: dict[str, str], pairs: links.Pairs) -> list[dict[str, str]]:
-    """Each bad parameter: its Chinese name, the value given, what is wrong,
-    what to do, and the search without it."""
-    out = []
-    for name, message in messages.items():
-        given = [v for k, v in pairs if k == name]
-        out.append(
-            {
-                "name": name,
-                "label": links.PARAM_LABELS.get(name, name),
-                "given": "、".join(given),
-                "message": message,
-                "hint": PARAM_HINTS.get(name, ""),
-                "drop": links.without(pairs, name) if name != "q" else "",
-            }
-        )
-    return out
 
 
 def _chart(index: OpenIndex, search_request: SearchRequest, pairs: links.Pairs) -> TrendChart | None:
@@ -192,47 +133,14 @@ def _other_documents(result: SearchResult, pairs: links.Pairs) -> tuple[int, str
     return count, links.with_changes(pairs, doc_type="other"), links.with_changes(pairs, doc_type="all")
 
 
-def _wants_html() -> bool:
-    """Browsers name text/html; */* or application/json means a tool."""
-    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
-
-
-def _failure(
-    page: tuple[str, int], code: str, message: str, fields: dict[str, str] | None = None
-) -> Response | tuple[str, int]:
-    """The page for a browser, else the contract's JSON envelope with the same status."""
-    if _wants_html():
-        return page
-    return error_response(page[1], code, message, fields)
-
-
-def error_page(
-    template: str, context: dict, pairs: links.Pairs, exc: ValidationError | SearchServiceError
-) -> Response | tuple[str, int]:
-    """A form page (search, coverage) that could not answer: bad parameters
-    or a bad query are listed by field under the form (400), any other
-    failure is said once, with its status."""
-    if isinstance(exc, ValidationError):
-        message, fields = invalid_parameters(exc)
-        context["field_errors"] = _field_errors(fields, pairs)
-        return _failure((render_template(template, **context), 400), "bad_request", message, fields)
-    if isinstance(exc, BadQuery):
-        fields = exc.fields or {"q": exc.message}
-        context["field_errors"] = _field_errors(fields, pairs)
-        return _failure((render_template(template, **context), 400), exc.code, exc.message, fields)
-    context["error"] = exc.message
-    page = render_template(template, **context), exc.http_status
-    return _failure(page, exc.code, exc.message, exc.fields or None)
-
-
 def _not_found(report_id: str, pairs: links.Pairs) -> Response | tuple[str, int]:
     back = links.href(pairs) if pairs else "/"
     page = render_template("not_found.html", report_id=report_id, back=back, q=links.first(pairs, "q")), 404
-    return _failure(page, "not_found", f"no report with id {report_id!r}")
+    return failure(page, "not_found", f"no report with id {report_id!r}")
 
 
 def _unavailable(exc: SearchServiceError) -> Response | tuple[str, int]:
-    return _failure((render_template("unavailable.html", message=exc.message), exc.http_status), exc.code, exc.message)
+    return failure((render_template("unavailable.html", message=exc.message), exc.http_status), exc.code, exc.message)
 
 
 @web.get("/reports/<string:report_id>")

@@ -14,7 +14,7 @@ from fractions import Fraction
 import pytest
 import requests
 
-from search_service.api.analysis_schemas import (
+from search_service.bodies.analysis import (
     CoverageResponseSchema,
     FollowThroughResponseSchema,
     TermsResponseSchema,

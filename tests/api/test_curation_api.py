@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from search_service import create_app
-from search_service.api.curation import CurationResponseSchema
+from search_service.bodies.curation import CurationResponseSchema
 from search_service.config import Settings
 from search_service.model import DOUBT_FIELDS
 from tests.analysis.test_curation import NO_UNIT, NO_YEAR, REPORTS_, WEAK, write_index

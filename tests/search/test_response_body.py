@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from search_service.api.schemas import SearchResponseSchema
-from search_service.api.views import search_body
+from search_service.bodies.search import SearchResponseSchema, search_body
 from search_service.model import (
     FacetValue,
     ReportHit,

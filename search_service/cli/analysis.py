@@ -1,8 +1,8 @@
 """The analysis commands of search-service (issue 14): `coverage`,
-`follow-through` and `terms`. Each prints the API's JSON body with --json and
-a readable table otherwise; options come from the API's schemas through
-cli._schema_options and are loaded by cli._load_options, as the `search`
-command's are. cli.py imports this module to register them."""
+`follow-through` and `terms`. Each prints the API's JSON body (bodies/)
+with --json and a readable table otherwise; options come from params/
+through options.schema_options and are loaded by options.load_options, as
+the `search` command's are."""
 
 from __future__ import annotations
 
@@ -11,50 +11,50 @@ from typing import Any
 
 import click
 
-from search_service.api.analysis_schemas import (
+from search_service.cli.options import (
+    emit_json,
+    errors_to_exit_codes,
+    index_option,
+    load_options,
+    schema_options,
+    settings_from_env,
+)
+from search_service.params.analysis import (
     CoverageArgsSchema,
     FollowThroughArgsSchema,
     TermsArgsSchema,
     analysis_args_schema,
-)
-from search_service.cli import (
-    _emit_json,
-    _errors_to_exit_codes,
-    _index_option,
-    _load_options,
-    _schema_options,
-    _settings,
-    main,
 )
 
 
 def _open(index_dir: Path | None) -> Any:
     from search_service.search import open_index
 
-    settings = _settings().with_overrides(index_dir=index_dir)
-    with _errors_to_exit_codes():
+    settings = settings_from_env().with_overrides(index_dir=index_dir)
+    with errors_to_exit_codes():
         return settings, open_index(settings.index_dir)
 
 
 _STATUS_MARKS = {"on_time": "ok", "late": "late", "unknown": "?", "missing": "-"}
 
 
-@main.command("coverage")
-@_schema_options(CoverageArgsSchema)
-@_index_option
+@click.command("coverage")
+@schema_options(CoverageArgsSchema)
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="the API's JSON answer on stdout")
 def coverage_command(index_dir: Path | None, as_json: bool, **params: Any) -> None:
     """Who reported for which year, on time (by 1 April of the next year),
     with which required parts: GET /api/v1/coverage."""
     from search_service.analysis import coverage
-    from search_service.api.analysis import coverage_body, ordered
+    from search_service.analysis.coverage import ordered
+    from search_service.bodies.analysis import coverage_body
 
     settings, opened = _open(index_dir)
-    search_request, order = _load_options(analysis_args_schema(settings, CoverageArgsSchema), params)
-    with _errors_to_exit_codes():
+    search_request, order = load_options(analysis_args_schema(settings, CoverageArgsSchema), params)
+    with errors_to_exit_codes():
         body = coverage_body(ordered(coverage(opened, search_request), order), order)
     if as_json:
-        _emit_json(body)
+        emit_json(body)
         return
     click.echo(f"{len(body['units'])} units, years {', '.join(map(str, body['years'])) or 'none'}")
     click.echo("cells: ok on time, late, ? date unknown, - no report; +parts missing (m p l n: measures, problems,")
@@ -84,25 +84,25 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - shown, 1)
 
 
-@main.command("follow-through")
+@click.command("follow-through")
 @click.argument("unit")
 @click.argument("year")
-@_schema_options(FollowThroughArgsSchema, skip=("unit", "year"))
-@_index_option
+@schema_options(FollowThroughArgsSchema, skip=("unit", "year"))
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="the API's JSON answer on stdout")
 def follow_through_command(unit: str, year: str, index_dir: Path | None, as_json: bool, **params: Any) -> None:
     """UNIT's plans of YEAR beside its measures of YEAR+1, with the words
     both share and those planned but missing: GET /api/v1/follow-through."""
     from search_service.analysis import follow_through
     from search_service.analysis.coverage import UNIT_PLACES
-    from search_service.api.analysis import follow_through_body
+    from search_service.bodies.analysis import follow_through_body
 
     _, opened = _open(index_dir)
-    args = _load_options(FollowThroughArgsSchema(), {"unit": unit, "year": year, **params})
-    with _errors_to_exit_codes():
+    args = load_options(FollowThroughArgsSchema(), {"unit": unit, "year": year, **params})
+    with errors_to_exit_codes():
         body = follow_through_body(follow_through(opened, **args))
     if as_json:
-        _emit_json(body)
+        emit_json(body)
         return
     place = " ".join(p for p in (body[k] for k in reversed(UNIT_PLACES)) if p and p != body["unit"])
     click.echo(f"{body['unit']} ({place}) {body['year']} plans -> {body['year'] + 1} measures")
@@ -117,23 +117,23 @@ def follow_through_command(unit: str, year: str, index_dir: Path | None, as_json
         click.echo(f"{name} ({len(terms)}, plans/measures): {shown}")
 
 
-@main.command("terms")
-@_schema_options(TermsArgsSchema)
-@_index_option
+@click.command("terms")
+@schema_options(TermsArgsSchema)
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="the API's JSON answer on stdout")
 def terms_command(index_dir: Path | None, as_json: bool, **params: Any) -> None:
     """The words over-represented in the matching reports against the whole
     collection (JLH score); with --by year --from Y1 --to Y2 also the words
     that rose and fell most: GET /api/v1/terms."""
     from search_service.analysis import significant_terms
-    from search_service.api.analysis import terms_body
+    from search_service.bodies.analysis import terms_body
 
     settings, opened = _open(index_dir)
-    search_request, size, years = _load_options(analysis_args_schema(settings, TermsArgsSchema), params)
-    with _errors_to_exit_codes():
+    search_request, size, years = load_options(analysis_args_schema(settings, TermsArgsSchema), params)
+    with errors_to_exit_codes():
         body = terms_body(significant_terms(opened, search_request, size=size, by_year=years))
     if as_json:
-        _emit_json(body)
+        emit_json(body)
         return
     click.echo(f"{body['set_size']} of {body['collection_size']} reports; score {body['score']}")
     for t in body["terms"]:

@@ -2,8 +2,7 @@
 year, unit or place is in doubt, with the reasons, and the manifest.csv
 lines that settle them at the next `index update`. --json prints the body of
 GET /api/v1/curation with every document (no paging). Options come from
-the API's schema (cli._schema_options), as the other commands' do. cli.py
-imports this module to register it."""
+params/curation.py (options.schema_options), as the other commands' do."""
 
 from __future__ import annotations
 
@@ -13,39 +12,38 @@ from typing import Any
 
 import click
 
-from search_service.api.curation import CurationArgsSchema
-from search_service.cli import (
-    _emit_json,
-    _errors_to_exit_codes,
-    _index_option,
-    _load_options,
-    _schema_options,
-    _settings,
-    main,
+from search_service.cli.options import (
+    emit_json,
+    errors_to_exit_codes,
+    index_option,
+    load_options,
+    schema_options,
+    settings_from_env,
 )
+from search_service.params.curation import CurationArgsSchema
 
 
-@main.command("curation")
-@_schema_options(CurationArgsSchema, skip=("page", "per_page"))
-@_index_option
+@click.command("curation")
+@schema_options(CurationArgsSchema, skip=("page", "per_page"))
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="GET /api/v1/curation's JSON body, every document, on stdout")
 def curation_command(index_dir: Path | None, as_json: bool, **params: Any) -> None:
     """Documents whose classification, year, unit or place the rules could
     not settle, with each reason: write a manifest.csv row for each in the
     source folder, then run `search-service index update`."""
     from search_service.analysis.curation import curation_list, in_doubt, manifest_header
-    from search_service.api.curation import curation_body
+    from search_service.bodies.curation import curation_body
     from search_service.search import open_index
 
-    settings = _settings().with_overrides(index_dir=index_dir)
-    request = _load_options(CurationArgsSchema(), params)
-    with _errors_to_exit_codes():
+    settings = settings_from_env().with_overrides(index_dir=index_dir)
+    request = load_options(CurationArgsSchema(), params)
+    with errors_to_exit_codes():
         opened = open_index(settings.index_dir)
         everything = max(len(in_doubt(opened, request.field, request.doc_type)), 1)
         found = curation_list(opened, replace(request, page=1, per_page=everything))
     body = curation_body(found)
     if as_json:
-        _emit_json(body)
+        emit_json(body)
         return
     counts = ", ".join(f"{name} {n}" for name, n in body["by_field"].items() if n) or "none"
     chosen = f"about {request.field}, " if request.field else ""

@@ -1,8 +1,10 @@
-"""marshmallow schemas of the analysis endpoints (coverage, follow-through,
-terms): their parameters in, their bodies described for the OpenAPI document.
+"""The analyses' answers (coverage, follow-through, terms), as the API
+gives them and the CLI prints them with --json: marshmallow schemas that
+describe them for the OpenAPI document, and the bodies written out by hand.
 
-The parameters are the search's filters (FilterArgsSchema, the one
-definition) with `q` optional and without paging, plus each endpoint's own.
+A coverage grid of a large collection has tens of thousands of cells, and
+dumping through marshmallow costs about 10 µs a value; a test checks that
+every body validates against its schema.
 """
 
 from __future__ import annotations
@@ -10,117 +12,23 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
-from search_service.analysis import PARTS, REQUIRED_PARTS, UnitKey
-from search_service.api.schemas import YEAR_RANGE, FilterArgsSchema, QueryEchoSchema, _QueryArgsSchema, dataclass_field
-from search_service.config import Settings
-from search_service.model import SearchRequest
+from search_service.analysis import (
+    PARTS,
+    REQUIRED_PARTS,
+    Coverage,
+    CoverageCell,
+    CoverageReport,
+    FollowThrough,
+    ReportSide,
+    SignificantTerms,
+    UnitKey,
+)
+from search_service.analysis.coverage import UNIT_FIELDS, main_report, reported_years
+from search_service.bodies.search import QueryEchoSchema, dataclass_field, request_echo
 
-COVERAGE_ORDERS: tuple[str, ...] = ("place", "unit", "reports", "-reports")
-TERMS_BY: tuple[str, ...] = ("year",)
 STATUSES: tuple[str, ...] = ("on_time", "late", "unknown", "missing")
-_NAME = validate.Length(min=1, max=50)
-
-
-class AnalysisArgsSchema(FilterArgsSchema):
-    """The search's filters with an optional q (empty: every report under the
-    filters); paging and facet size do not apply to a whole-set analysis."""
-
-    class Meta:
-        unknown = EXCLUDE
-        exclude = ("page", "per_page", "facet_size")
-
-    q = fields.String(
-        load_default="",
-        validate=validate.Length(max=200),
-        metadata={
-            "description": 'optional query (terms, A OR B, -term, "quoted term"); empty or absent: every report '
-            "under the filters"
-        },
-    )
-
-    def __init__(self, max_query_length: int = 200, **kwargs: Any) -> None:
-        # FilterArgsSchema.__init__ sets the paging limits, which are excluded here.
-        _QueryArgsSchema.__init__(self, **kwargs)
-        self.max_query_length = max_query_length
-        self.fields["q"].validators = [validate.Length(max=max_query_length)]
-
-
-class CoverageArgsSchema(AnalysisArgsSchema):
-    """GET /api/v1/coverage and /api/v1/coverage.csv: the filters, and the
-    order of the units (rows)."""
-
-    order = fields.String(
-        validate=validate.OneOf(COVERAGE_ORDERS),
-        load_default="place",
-        metadata={
-            "description": "rows by place (province, city, county, unit), by unit name, by reports (most years "
-            "reported first) or -reports (fewest first)"
-        },
-    )
-
-    @post_load
-    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> tuple[SearchRequest, str]:  # type: ignore[override]
-        return super()._to_request(data, **kwargs), data["order"]
-
-
-class TermsArgsSchema(AnalysisArgsSchema):
-    """GET /api/v1/terms and /api/v1/terms.csv: the filters, how many words,
-    and by=year with the two years compared."""
-
-    size = fields.Integer(
-        validate=validate.Range(min=1, max=200), load_default=30, metadata={"description": "words in each list"}
-    )
-    by = fields.String(
-        validate=validate.OneOf(TERMS_BY),
-        load_default=None,
-        metadata={"description": "year: also the words that rose and fell most from year `from` to year `to`"},
-    )
-    year_a = fields.Integer(
-        data_key="from", validate=YEAR_RANGE, load_default=None, metadata={"description": "with by=year: earlier year"}
-    )
-    year_b = fields.Integer(
-        data_key="to", validate=YEAR_RANGE, load_default=None, metadata={"description": "with by=year: later year"}
-    )
-
-    @validates_schema
-    def _years_with_by(self, data: dict[str, Any], **kwargs: Any) -> None:
-        by, a, b = data.get("by"), data.get("year_a"), data.get("year_b")
-        if by == "year":
-            missing = {key: "required with by=year" for key, v in (("from", a), ("to", b)) if v is None}
-            if missing:
-                raise ValidationError(missing)
-        elif a is not None or b is not None:
-            raise ValidationError("must be year when from or to is given", "by")
-
-    @post_load
-    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> tuple[SearchRequest, int, tuple[int, int] | None]:  # type: ignore[override]
-        years = (data["year_a"], data["year_b"]) if data.get("by") == "year" else None
-        return super()._to_request(data, **kwargs), data["size"], years
-
-
-class FollowThroughArgsSchema(_QueryArgsSchema):
-    """GET /api/v1/follow-through: one unit and year N (its plans beside its
-    year N+1 measures); county, city or province tell apart units of one name."""
-
-    unit = fields.String(required=True, validate=_NAME, metadata={"description": "issuing unit as named (吉水镇)"})
-    year = fields.Integer(
-        required=True,
-        validate=validate.Range(min=1949, max=2099, error="must be a year between {min} and {max}"),
-        metadata={"description": "year N: its plans against the measures of year N+1"},
-    )
-    county = fields.String(validate=_NAME, load_default=None)
-    city = fields.String(validate=_NAME, load_default=None)
-    province = fields.String(validate=_NAME, load_default=None)
-
-
-def analysis_args_schema(settings: Settings, cls: type[AnalysisArgsSchema]) -> AnalysisArgsSchema:
-    """An analysis endpoint's schema with the settings' query length limit."""
-    return cls(max_query_length=settings.max_query_length)
-
-
-# ------------------------------------------------------------------ responses
 
 
 class CoverageReportSchema(Schema):
@@ -244,3 +152,106 @@ class TermsResponseSchema(Schema):
     collection_size = fields.Integer()
     terms = fields.List(fields.Nested(SignificantTermSchema), metadata={"description": "best first"})
     years = fields.Nested(YearComparisonSchema, allow_none=True)
+
+
+# ------------------------------------------------------------------ bodies
+
+
+def _report_body(report: CoverageReport) -> dict[str, Any]:
+    return {
+        "report_id": report.report_id,
+        "published": report.published,
+        "on_time": report.on_time,
+        "parts": list(report.parts),
+        "missing_parts": list(report.missing_parts),
+        "complete": report.complete,
+    }
+
+
+def unit_body(unit: UnitKey | FollowThrough) -> dict[str, Any]:
+    """A unit and its places (UnitSchema): a coverage row's, a follow-through's."""
+    return {name: getattr(unit, name) for name in UNIT_FIELDS}
+
+
+def _values_of(item: Any) -> dict[str, Any]:
+    """A flat dataclass's fields by name, in its order (YearTotals, Term,
+    SignificantTerm, TermChange): their bodies are exactly their fields."""
+    return {field.name: getattr(item, field.name) for field in dataclasses.fields(item)}
+
+
+def cell_body(cell: CoverageCell) -> dict[str, Any]:
+    main = main_report(cell)
+    return {
+        "year": cell.year,
+        "status": cell.status,
+        "complete": cell.complete,
+        "report_ids": [r.report_id for r in cell.reports],
+        "report_id": main.report_id if main else None,
+        "published": main.published if main else None,
+        "on_time": main.on_time if main else None,
+        "parts": list(main.parts) if main else [],
+        "missing_parts": list(main.missing_parts) if main else list(REQUIRED_PARTS),
+        "reports": [_report_body(r) for r in cell.reports],
+    }
+
+
+def coverage_body(grid: Coverage, order: str) -> dict[str, Any]:
+    return {
+        "query": request_echo(grid.request),
+        "order": order,
+        "required_parts": list(REQUIRED_PARTS),
+        "years": list(grid.years),
+        "units": [
+            {
+                **unit_body(row.unit),
+                "reports": reported_years(row),
+                "cells": [cell_body(cell) for cell in row.cells],
+            }
+            for row in grid.rows
+        ],
+        "totals": [_values_of(t) for t in grid.totals],
+        "unplaced": len(grid.unplaced),
+        "unplaced_ids": list(grid.unplaced),
+    }
+
+
+def _side_body(side: ReportSide) -> dict[str, Any]:
+    return {
+        "report_id": side.report_id,
+        "title": side.title,
+        "year": side.year,
+        "published": side.published,
+        "sections": [{"kind": s.kind, "heading": s.heading, "text": s.display_text} for s in side.sections],
+    }
+
+
+def follow_through_body(found: FollowThrough) -> dict[str, Any]:
+    return {
+        **unit_body(found),
+        "year": found.year,
+        "plans": _side_body(found.plans),
+        "measures": _side_body(found.measures),
+        "shared": [_values_of(t) for t in found.shared],
+        "missing": [_values_of(t) for t in found.missing],
+    }
+
+
+def terms_body(found: SignificantTerms) -> dict[str, Any]:
+    years = found.years
+    return {
+        "query": request_echo(found.request),
+        "score": found.score,
+        "set_size": found.set_size,
+        "collection_size": found.collection_size,
+        "terms": [_values_of(t) for t in found.terms],
+        "years": None
+        if years is None
+        else {
+            "from": years.year_from,
+            "to": years.year_to,
+            "from_size": years.from_size,
+            "to_size": years.to_size,
+            "rose": [_values_of(c) for c in years.rose],
+            "fell": [_values_of(c) for c in years.fell],
+        },
+    }
