@@ -7,8 +7,9 @@ import logging
 from flask import Flask
 
 from search_service.config import Settings
+from search_service.version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "create_app"]
 
 log = logging.getLogger(__name__)
 

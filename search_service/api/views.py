@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from search_service.analysis.curation import curation_summary
 from search_service.api.export import csv_response, export_jsonl, export_rows
+from search_service.api.openapi import openapi_document
 from search_service.api.schemas import HealthSchema, ReportListSchema, StatsSchema, TrendResponseSchema
 from search_service.bodies.search import ReportSchema, search_body
 from search_service.errors import SearchServiceError
@@ -15,6 +16,7 @@ from search_service.params import ExportArgsSchema, ReportListArgsSchema, TrendA
 from search_service.search import OpenIndex, find, run_search
 from search_service.search.trend import trend as compute_trend
 from search_service.service import current_index, query_limits, search_args_schema
+from search_service.version import __version__
 
 api = Blueprint("api", __name__)
 
@@ -103,7 +105,4 @@ def healthz() -> Response:
 
 @api.get("/api/v1/openapi.json")
 def openapi() -> Response:
-    from search_service import __version__
-    from search_service.api.openapi import openapi_document
-
     return jsonify(openapi_document(__version__))
