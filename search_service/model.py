@@ -391,9 +391,10 @@ class FacetValue:
 class FacetValues(Sequence[FacetValue]):
     """One facet's values, in order, each made a FacetValue when read: with
     every value asked for (facet_size=0) a town facet has one per town, and
-    a caller that wants only the counts reads pairs()."""
+    a caller that wants only the counts reads pairs(). `truncated`: values
+    with matching reports were left out at the request's facet_size."""
 
-    __slots__ = ("values", "counts", "_labels", "_chosen", "_toggler")
+    __slots__ = ("values", "counts", "_labels", "_chosen", "_toggler", "truncated")
 
     def __init__(
         self,
@@ -402,12 +403,14 @@ class FacetValues(Sequence[FacetValue]):
         labels: Mapping[str, str],
         chosen: tuple[str | int, ...],
         toggler: Callable[[str | int], str] | None,
+        truncated: bool = False,
     ) -> None:
         self.values = values
         self.counts = counts
         self._labels = labels
         self._chosen = chosen
         self._toggler = toggler
+        self.truncated = truncated
 
     def _make(self, value: str | int, count: int) -> FacetValue:
         name = str(value)
@@ -474,8 +477,51 @@ class SearchTotal:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A search to offer instead: a term, how many reports of the whole
+    index mention it, and the whole query with it in place of the other."""
+
+    term: str
+    reports: int
+    q: str
+
+
+@dataclass(frozen=True)
+class MissingTerm:
+    """A term of the query that no report mentions, and the closest terms
+    that some do (none when nothing close occurs)."""
+
+    term: str
+    suggestions: list[Suggestion]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What to offer when a search finds nothing: the closest terms that do
+    occur for each term no report mentions; when every term occurs but not
+    together, each term alone and the query with OR between them (`either`,
+    empty otherwise); and how many reports the query matches without its
+    filters (None when every term occurs nowhere or there are none)."""
+
+    missing: list[MissingTerm]
+    alone: list[Suggestion]
+    either: str
+    unfiltered: int | None
+
+
+@dataclass(frozen=True)
 class SearchResult:
+    """One page of a search: its hits, totals and facets, and when nothing
+    matches, what to search instead (None when something does)."""
+
     request: SearchRequest
     total: SearchTotal
     results: list[ReportHit]
     facets: dict[str, Sequence[FacetValue]]
+    suggestions: Suggestions | None = None
+
+    @property
+    def facets_truncated(self) -> dict[str, bool]:
+        """Per facet: whether values with matching reports were left out at
+        the request's facet_size (FacetValues.truncated)."""
+        return {name: bool(getattr(values, "truncated", False)) for name, values in self.facets.items()}

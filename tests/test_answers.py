@@ -48,11 +48,18 @@ def test_diff_names_changed_keys_and_allows_additions(
 ) -> None:
     import shutil
 
-    a, _ = saved
+    saved_a, _ = saved
+    # A as a tree without the search answer's suggestions would have saved
+    # it (they came with issue 23), so that B adds them.
+    a = tmp_path / "a"
+    shutil.copytree(saved_a, a)
+    manifest = json.loads((a / MANIFEST).read_text(encoding="utf-8"))
+    entry = manifest["answers"]["samples/" + request_key("/api/v1/search", [("q", "法律顾问")])]
+    body = json.loads((a / entry["file"]).read_text(encoding="utf-8"))
+    body.pop("suggestions", None)
+    (a / entry["file"]).write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
     b = tmp_path / "b"
     shutil.copytree(a, b)
-    manifest = json.loads((b / MANIFEST).read_text(encoding="utf-8"))
-    entry = manifest["answers"]["samples/" + request_key("/api/v1/search", [("q", "法律顾问")])]
     body = json.loads((b / entry["file"]).read_text(encoding="utf-8"))
     body["suggestions"] = []
     for values in body["facets"].values():

@@ -20,8 +20,10 @@ from search_service.segments.format import current_commit
 
 def _facet_dict(values: FacetValues) -> dict[str | int, int]:
     """value -> count, as the peers answer (labels and toggles are the
-    page's and the API body's, made for the values they show)."""
-    return dict(values.pairs())
+    page's and the API body's, made for the values they show); a chosen
+    value no matching report has (listed with count 0, so that it can be
+    undone) is left out, as the peers have no such value."""
+    return {value: count for value, count in values.pairs() if count}
 
 
 class OursEngine:

@@ -27,11 +27,11 @@ class ChangesSchema(Schema):
 
 class ReportListSchema(SearchResponseSchema):
     """Dumps a model.SearchResult of a listing (no q): the search's answer
-    without the query echo, the total of reports alone, and the hits'
-    report fields."""
+    without the query echo and the suggestions, the total of reports alone,
+    and the hits' report fields."""
 
     class Meta:
-        exclude = ("query",)
+        exclude = ("query", "suggestions")
 
     total = fields.Integer(attribute="total.reports")
     results = fields.List(fields.Nested(ReportFieldsSchema))

@@ -58,7 +58,13 @@ def reports() -> Response:
     matches = find(index, list_request)
     start = (list_request.page - 1) * list_request.per_page
     rows = [index.fields_of(int(o)) for o in matches.window(start, start + list_request.per_page)[0]]
-    body = {"request": list_request, "total": matches.total, "results": rows, "facets": matches.facets}
+    body = {
+        "request": list_request,
+        "total": matches.total,
+        "results": rows,
+        "facets": matches.facets,
+        "facets_truncated": {name: values.truncated for name, values in matches.facets.items()},
+    }
     return jsonify(ReportListSchema().dump(body))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_dump
 
 from search_service.citing.paragraphs import paragraphs
-from search_service.model import ReportFields, ReportHit, SearchRequest, SearchResult
+from search_service.model import ReportFields, ReportHit, SearchRequest, SearchResult, Suggestion, Suggestions
 from search_service.params.search import SearchArgsSchema
 from search_service.search.facets import FACETS
 
@@ -95,6 +95,41 @@ FacetsSchema: type[Schema] = Schema.from_dict(
 )
 
 
+FacetsTruncatedSchema: type[Schema] = Schema.from_dict(
+    {facet.name: fields.Boolean() for facet in FACETS}, name="FacetsTruncatedSchema"
+)
+FacetsTruncatedSchema.__doc__ = "Per facet, whether values with matching reports were left out at facet_size."
+
+
+class SuggestionSchema(Schema):
+    term = fields.String(metadata={"description": "the term to search instead"})
+    reports = fields.Integer(metadata={"description": "reports of the whole index mentioning it"})
+    q = fields.String(metadata={"description": "the whole query with it"})
+
+
+class MissingTermSchema(Schema):
+    term = fields.String(metadata={"description": "a term of the query that no report mentions"})
+    suggestions = fields.List(
+        fields.Nested(SuggestionSchema),
+        metadata={"description": "the closest terms some report mentions (words a character or two apart, parts)"},
+    )
+
+
+class SuggestionsSchema(Schema):
+    """Dumps a model.Suggestions: what to search instead when nothing matches."""
+
+    missing = fields.List(fields.Nested(MissingTermSchema), metadata={"description": "one per term no report mentions"})
+    alone = fields.List(
+        fields.Nested(SuggestionSchema),
+        metadata={"description": "when every term occurs but never together: each term on its own"},
+    )
+    either = fields.String(metadata={"description": "then, the query with OR between the terms; else empty"})
+    unfiltered = fields.Integer(
+        allow_none=True,
+        metadata={"description": "reports matching the query without its filters; null when not asked"},
+    )
+
+
 class SearchResponseSchema(Schema):
     """Dumps a model.SearchResult."""
 
@@ -104,6 +139,18 @@ class SearchResponseSchema(Schema):
     per_page = fields.Integer(attribute="request.per_page")
     results = fields.List(fields.Nested(ReportHitSchema))
     facets = fields.Nested(FacetsSchema)
+    facets_truncated = fields.Nested(
+        FacetsTruncatedSchema,
+        metadata={
+            "description": "per facet, whether values with matching reports were left out at facet_size "
+            "(the chosen values never are)"
+        },
+    )
+    suggestions = fields.Nested(
+        SuggestionsSchema,
+        allow_none=True,
+        metadata={"description": "when no report matches, what to search instead; null when some do"},
+    )
 
 
 class ParagraphSchema(Schema):
@@ -165,6 +212,27 @@ def search_body(result: SearchResult) -> dict[str, Any]:
             for name in _FACET_ORDER
             if name in result.facets
         },
+        "facets_truncated": {
+            name: bool(getattr(result.facets[name], "truncated", False))
+            for name in _FACET_ORDER
+            if name in result.facets
+        },
+        "suggestions": None if result.suggestions is None else _suggestions_body(result.suggestions),
+    }
+
+
+def _suggestion_body(s: Suggestion) -> dict[str, Any]:
+    return {"term": s.term, "reports": s.reports, "q": s.q}
+
+
+def _suggestions_body(found: Suggestions) -> dict[str, Any]:
+    return {
+        "missing": [
+            {"term": m.term, "suggestions": [_suggestion_body(s) for s in m.suggestions]} for m in found.missing
+        ],
+        "alone": [_suggestion_body(s) for s in found.alone],
+        "either": found.either,
+        "unfiltered": found.unfiltered,
     }
 
 

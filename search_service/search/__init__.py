@@ -11,7 +11,9 @@ This package only re-exports; each piece lives in the module named for it:
     stored.py     a term's hits read from a segment's stored parts
     filters.py    the request's filters as masks over reports
     facets.py     one class per facet, each answering counts(index, context)
-    searching.py  find, hits_for, run_search: the one search the API, the page and the CLI use
+    searching.py  find, hits_for: a request's matches, ranked, and one page of hits
+    suggestions.py  what to search instead when nothing matches
+    results.py    run_search: the one search the API, the page and the CLI answer with
     snippets.py   the marked excerpts shown under a result
     trend.py      matching and all reports per year or place
 """
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 from search_service.search.query import QueryLimits, parse_query
 from search_service.search.reader import IndexHandle, OpenIndex, open_index
-from search_service.search.searching import Matches, find, hits_for, match_sets, run_search
+from search_service.search.results import run_search
+from search_service.search.searching import Matches, find, hits_for, match_sets
 
 __all__ = [
     "IndexHandle",

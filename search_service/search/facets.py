@@ -185,16 +185,37 @@ FACETS: tuple[Facet, ...] = tuple(facet_of(spec) for spec in FACET_FILTERS)
 
 def facet_values(index: OpenIndex, context: FacetContext) -> dict[str, FacetValues]:
     """Every facet's values for one search, trimmed to the request's
-    facet_size where the facet is, each with its label, chosen state and
-    toggle."""
+    facet_size where the facet is (and then `truncated`), the chosen values
+    no matching report has added with a count of 0 (so a choice can always
+    be undone), each with its label, chosen state and toggle."""
     request = context.request
     out: dict[str, FacetValues] = {}
     for facet in FACETS:
         counts = facet.counts(index, context)
+        truncated = False
         if facet.trimmed:
-            counts = top_values(counts, request.facet_size, _named(request, facet.name))
-        out[facet.name] = Toggles(request, facet.name).values(counts)
+            trimmed = top_values(counts, request.facet_size, _named(request, facet.name))
+            truncated = len(trimmed) < len(counts)
+            counts = trimmed
+        counts = with_chosen(counts, request.chosen(facet.name))
+        out[facet.name] = Toggles(request, facet.name).values(counts, truncated)
     return out
+
+
+# Choices that are not values of their facet: doc_type=all asks for every
+# document, it is not a kind of one.
+_NOT_VALUES = frozenset({"all"})
+
+
+def with_chosen(counts: Counts, chosen: tuple[str | int, ...]) -> Counts:
+    """counts, with each chosen value that no matching report has put first
+    with a count of 0, the last chosen first (as the page listed them
+    before the facets did)."""
+    present = set(counts.values)
+    empty = [value for value in reversed(chosen) if value not in present and value not in _NOT_VALUES]
+    if not empty:
+        return counts
+    return Counts([*empty, *counts.values], [*(0 for _ in empty), *counts.counts])
 
 
 def _named(request: SearchRequest, name: str) -> tuple[str | int, ...]:
@@ -234,11 +255,13 @@ class Toggles:
     def value(self, value: str | int, count: int) -> FacetValue:
         return FacetValue(value, count, value_label(self.name, value), value in self.chosen, self.query)
 
-    def values(self, counts: Counts) -> FacetValues:
+    def values(self, counts: Counts, truncated: bool = False) -> FacetValues:
         """value() of every (value, count), made when read: with
         facet_size=0 a town facet has thousands of values, which a caller
         that wants the counts (pairs()) never needs as objects."""
-        return FacetValues(counts.values, counts.counts, VALUE_LABELS.get(self.name, {}), self.chosen, self.query)
+        return FacetValues(
+            counts.values, counts.counts, VALUE_LABELS.get(self.name, {}), self.chosen, self.query, truncated
+        )
 
     def query(self, value: str | int) -> str:
         """The request's query string with value chosen, or undone if it is."""

@@ -10,16 +10,18 @@ running worker on its next request, without a restart.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Generic, TypeVar, overload
 
 import numpy as np
+from whoosh.index import EmptyIndexError
 
 from search_service.errors import IndexIncompatible, IndexMissing, ReportNotFound
 from search_service.model import CODED_FIELDS, SECTION_KINDS, Report, ReportFields
@@ -31,6 +33,9 @@ from search_service.segments.paragraphs import paragraph_count
 from search_service.segments.reader import SegmentSet
 from search_service.segments.records import record_fields, record_report
 from search_service.text import tokenizer_identity
+from search_service.words_index import open_words
+
+log = logging.getLogger(__name__)
 
 # The term cache of a commit: at most this many terms and bytes of their
 # parts. A common term's parts grow with the collection (about 36 MB at
@@ -210,6 +215,20 @@ class OpenIndex:
             self._kept.put(key, value)
         return value
 
+    def similar_words(self, word: str, maxdist: int, limit: int) -> list[str]:
+        """Words of the segments' word indexes (jieba's words of their texts)
+        within maxdist edits of word: each segment's best `limit`, in
+        segment order, each once. What "did you mean" offers from
+        (search/suggestions.py); a segment whose word index cannot be read
+        offers none (logged). Kept per commit for the last 1,024 words
+        asked: reading a vocabulary costs tens of milliseconds a segment."""
+        return list(self._similar_words(word, maxdist, limit))
+
+    @cached_property
+    def _similar_words(self) -> Callable[[str, int, int], tuple[str, ...]]:
+        # Holds the segments, not the OpenIndex (no reference cycle, see _Exact).
+        return lru_cache(maxsize=1024)(partial(_similar_words, self.segments))
+
     # --------------------------------------------------------------- reports
 
     def unit_text(self, unit: int) -> str:
@@ -296,6 +315,20 @@ class OpenIndex:
 
     def close(self) -> None:
         self.segments.close()
+
+
+def _similar_words(segments: SegmentSet, word: str, maxdist: int, limit: int) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for part in segments.parts:
+        folder = part.segment.folder / toc.WORDS
+        try:
+            words_ix = open_words(folder)
+        except (OSError, EmptyIndexError) as exc:
+            log.warning("no word index for suggestions in %s: %s", folder, exc)
+            continue
+        with words_ix.searcher() as searcher:
+            found.update(dict.fromkeys(searcher.corrector("content").suggest(word, limit=limit, maxdist=maxdist)))
+    return tuple(found)
 
 
 K = TypeVar("K")

@@ -18,7 +18,6 @@ from search_service.model import (
     FacetValues,
     ReportHit,
     SearchRequest,
-    SearchResult,
     SearchTotal,
     SectionHit,
 )
@@ -354,14 +353,6 @@ def hits_for(index: OpenIndex, matches: Matches, start: int, stop: int, snippet_
         _hit(index, matches.parsed, int(o), float(s), mentions[int(o)], positions[int(o)], snippet_limit)
         for o, s in zip(shown, shown_scores, strict=True)
     ]
-
-
-def run_search(index: OpenIndex, request: SearchRequest, limits: QueryLimits | None = None) -> SearchResult:
-    """One page of results with totals and facets: what the API answers."""
-    matches = find(index, request, limits)
-    start = (request.page - 1) * request.per_page
-    results = hits_for(index, matches, start, start + request.per_page)
-    return SearchResult(request=request, total=matches.total, results=results, facets=matches.facets)
 
 
 def _hit(

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from search_service.model import PAGE_FACETS, SECTION_LABELS, FacetValue, ReportHit, SearchResult
-from search_service.search.facets import Toggles
 from search_service.web.links import PARAM_LABELS, Pairs, report_href, with_changes
 
 SNIPPETS_PER_REPORT = 3
@@ -110,13 +109,10 @@ def shown_hits(result: SearchResult, pairs: Pairs) -> list[ShownHit]:
 
 def facet_views(result: SearchResult) -> list[FacetView]:
     views = []
-    request = result.request
     for name in FACET_ORDER:
+        # The chosen values no report matches are among them (count 0), so
+        # a choice can be undone here.
         items = list(result.facets.get(name, []))
-        listed = {fv.value for fv in items}
-        for value in request.chosen(name):  # a choice with no match left must stay undoable
-            if value not in listed:
-                items.insert(0, Toggles(request, name).value(value, 0))
         if not items:
             continue
         first = items[:FACET_SHOWN] + [i for i in items[FACET_SHOWN:] if i.selected]

@@ -1,9 +1,10 @@
 """HTML views. They load parameters with params/ (as the API does) and
-search with search.run_search, so the page never computes a search
-differently; the rest is layout (results.py), the chart (trend_chart.py)
-and the marked report (report_view.py). Failures become pages that say what
-to do next, in Chinese, for browsers; a tool that asks for anything (curl's
-*/*) gets the contract's JSON error envelope instead (responses.py)."""
+search with search.run_search, so the page never computes a search (nor
+its suggestions when nothing matches) differently; the rest is layout
+(results.py), the chart (trend_chart.py) and the marked report
+(report_view.py). Failures become pages that say what to do next, in
+Chinese, for browsers; a tool that asks for anything (curl's */*) gets the
+contract's JSON error envelope instead (responses.py)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ from search_service.web.results import (
     shown_hits,
     sort_links,
 )
-from search_service.web.suggest import no_result_help
 from search_service.web.trend_chart import TrendChart, trend_chart
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
@@ -115,8 +115,7 @@ def search_page() -> Response | tuple[str, int]:
     if result.total.reports:
         context["chart"] = _chart(index, search_request, pairs)
     else:
-        parsed = parse_query(search_request.q, query_limits())
-        context["help"] = no_result_help(index, search_request, parsed, query_limits())
+        context["help"] = result.suggestions
         context["suggest_href"] = lambda new_q: links.with_changes(pairs, q=new_q)
         context["unfiltered_href"] = links.href([("q", q)])
     return render_template("search.html", **context), 200

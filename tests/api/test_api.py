@@ -15,7 +15,8 @@ def get(client, path, **params):
 def test_search_answers_in_the_contract_shape(client):
     status, body = get(client, "/api/v1/search", q="法律顾问", year=2024)
     assert status == 200
-    assert set(body) == {"query", "total", "page", "per_page", "results", "facets"}
+    # The contract's keys, and the service's additions (design.md "Beyond CONTRACT.md").
+    assert set(body) == {"query", "total", "page", "per_page", "results", "facets", "facets_truncated", "suggestions"}
     assert body["query"]["q"] == "法律顾问" and body["query"]["year"] == [2024]
     assert body["total"]["reports"] == 2
     assert sorted(r["town"] for r in body["results"]) == ["仙溪镇", "吉水镇"]

@@ -178,7 +178,9 @@ def _engine_answer(index: object, request: SearchRequest) -> Answer:
         if not result.results or page * PER_PAGE >= result.total.reports:
             break
         page += 1
-    facets = {name: {fv.value: fv.count for fv in values} for name, values in first.facets.items()}
+    # A chosen value that no matching report has is listed with count 0 (so
+    # that it can be undone); the reference counts the values reports have.
+    facets = {name: {fv.value: fv.count for fv in values if fv.count} for name, values in first.facets.items()}
     return Answer(ids, first.total.reports, first.total.sections, facets, mentions, years)
 
 

@@ -1,33 +1,31 @@
-"""What to offer when a search finds nothing: the closest terms that do occur.
+"""What to offer when a search finds nothing (model.Suggestions): the
+closest terms that do occur. run_search adds them to its SearchResult, so
+the API, the page and the CLI offer the same.
 
 For a term that no report mentions, candidates come from two places, and
 every candidate is counted by the exact index (the contract's rule), so a
 suggestion always finds what it says:
 
-* the jieba-word vocabulary of the Whoosh index, within edit distance 1
-  (terms of up to three characters) or 2: a mistyped character
-  (法律顾间 → 法律顾问, 八五普发 → 八五普法);
+* the jieba-word vocabulary of the segments' word indexes
+  (OpenIndex.similar_words), within edit distance 1 (terms of up to three
+  characters) or 2: a mistyped character (法律顾间 → 法律顾问, 八五普发 →
+  八五普法);
 * the longest parts of the term that do occur, and its jieba words: a term
   that is longer than anything written (法律顾问团队建设 → 法律顾问).
 
 When every term occurs but not together, or not under the chosen filters,
-the page says so: each term alone, and the search without its filters.
+they say so: each term alone, and the search without its filters.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from whoosh.index import EmptyIndexError
-
-from search_service.model import SearchRequest
-from search_service.search import OpenIndex, find
+from search_service.model import MissingTerm, SearchRequest, Suggestion, Suggestions
 from search_service.search.query import ParsedQuery, QueryLimits, Term
+from search_service.search.reader import OpenIndex
+from search_service.search.searching import find
 from search_service.text import normalize_query_term, words
-from search_service.words_index import open_words
-
-log = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 6
 # Parts of a term are tried for terms up to MAX_PART_SEARCH characters, and
@@ -37,29 +35,6 @@ MAX_SUGGESTIONS = 6
 # which costs a few binary searches and fills no cache.
 MAX_PART_SEARCH = 16
 MAX_DROPPED = 4
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    term: str  # what to search instead
-    reports: int  # reports mentioning it, in the whole index
-    q: str  # the whole query with the term replaced
-
-
-@dataclass(frozen=True)
-class Missing:
-    """A term of the query that no report mentions, and what does occur."""
-
-    term: str
-    suggestions: list[Suggestion]
-
-
-@dataclass(frozen=True)
-class NoResultHelp:
-    missing: list[Missing]
-    alone: list[Suggestion]  # each term on its own, when all occur but not together
-    either: str  # the query with OR between those terms (empty when alone is)
-    unfiltered: int | None  # reports matching the query without any filter
 
 
 def _reports(index: OpenIndex, norm: str) -> int:
@@ -75,18 +50,7 @@ def _vocabulary_neighbours(index: OpenIndex, norm: str) -> list[str]:
     segment's vocabulary; a word only a deleted report had is dropped by
     the caller, which checks that each suggestion occurs)."""
     maxdist = 1 if len(norm) <= 3 else 2
-    found: dict[str, None] = {}
-    for part in index.segments.parts:
-        folder = part.segment.folder / "whoosh"
-        try:
-            words_ix = open_words(folder)
-        except (OSError, EmptyIndexError) as exc:
-            log.warning("no word index for suggestions in %s: %s", folder, exc)
-            continue
-        with words_ix.searcher() as searcher:
-            found.update(
-                dict.fromkeys(searcher.corrector("content").suggest(norm, limit=MAX_SUGGESTIONS * 2, maxdist=maxdist))
-            )
+    found = index.similar_words(norm, maxdist, MAX_SUGGESTIONS * 2)
     return [w for w in found if len(w) >= 2 and len(w) >= len(norm) - maxdist]
 
 
@@ -126,9 +90,9 @@ def _replace_term(q: str, term: Term, replacement: str) -> str:
     return replacement
 
 
-def no_result_help(
+def suggestions_for(
     index: OpenIndex, request: SearchRequest, parsed: ParsedQuery, limits: QueryLimits | None = None
-) -> NoResultHelp:
+) -> Suggestions:
     """Why request found nothing, in terms a reader can act on."""
     missing = []
     for term in parsed.positive_terms:
@@ -138,7 +102,7 @@ def no_result_help(
             Suggestion(found, count, _replace_term(request.q, term, found))
             for found, count in closest_terms(index, term.shown)
         ]
-        missing.append(Missing(term.shown, suggestions))
+        missing.append(MissingTerm(term.shown, suggestions))
     alone: list[Suggestion] = []
     if not missing and len(parsed.positive_terms) > 1:
         alone = [Suggestion(t.shown, _reports(index, t.norm), t.shown) for t in parsed.positive_terms]
@@ -147,4 +111,4 @@ def no_result_help(
     bare = SearchRequest(q=request.q)
     if not missing and replace(request, page=1, per_page=20, sort="relevance") != bare:
         unfiltered = find(index, bare, limits, with_facets=False).total.reports
-    return NoResultHelp(missing, alone, either, unfiltered)
+    return Suggestions(missing, alone, either, unfiltered)
