@@ -188,3 +188,7 @@ Settings = make_dataclass(
         "__module__": __name__,
     },
 )
+
+# The settings' defaults (what the schemas and the OpenAPI document state
+# when no deployment narrows them): Settings() itself.
+DEFAULT_LIMITS = Settings()

@@ -86,3 +86,24 @@ def test_the_readme_shows_the_table():
     from search_service.config import PROJECT_ROOT, settings_table
 
     assert settings_table() in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_pages_hints_state_the_limits_the_app_runs_with(sample_index):
+    settings = Settings.from_env({"SEARCH_SERVICE_MAX_PER_PAGE": "5", "SEARCH_SERVICE_MAX_QUERY_LENGTH": "30"})
+    client = create_app(settings.with_overrides(index_dir=sample_index)).test_client()
+    page = client.get("/?q=法治&per_page=6", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "每页条数须为 1–5 的整数" in page
+    page = client.get("/?q=" + "法" * 31, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "长度 1–30 字" in page
+    default = create_app(Settings(index_dir=sample_index)).test_client()
+    html = {"Accept": "text/html"}
+    assert "每页条数须为 1–100 的整数" in default.get("/?q=法治&per_page=101", headers=html).get_data(as_text=True)
+
+
+def test_the_openapi_document_states_the_default_limits(client):
+    from search_service.config import DEFAULT_LIMITS
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    search = next(op for op in document["paths"]["/api/v1/search"].values())
+    per_page = next(p for p in search["parameters"] if p["name"] == "per_page")
+    assert per_page["schema"]["maximum"] == DEFAULT_LIMITS.max_per_page

@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import EXCLUDE, ValidationError, fields, post_load, validate, validates_schema
 
 from search_service.analysis.coverage import COVERAGE_ORDERS
-from search_service.config import Settings
+from search_service.config import DEFAULT_LIMITS, Settings
 from search_service.model import SearchRequest
 from search_service.params.query_string import NAME, YEAR_RANGE, QueryArgsSchema
 from search_service.params.search import FilterArgsSchema
@@ -27,14 +27,14 @@ class AnalysisArgsSchema(FilterArgsSchema):
 
     q = fields.String(
         load_default="",
-        validate=validate.Length(max=200),
+        validate=validate.Length(max=DEFAULT_LIMITS.max_query_length),
         metadata={
             "description": 'optional query (terms, A OR B, -term, "quoted term"); empty or absent: every report '
             "under the filters"
         },
     )
 
-    def __init__(self, max_query_length: int = 200, **kwargs: Any) -> None:
+    def __init__(self, max_query_length: int = DEFAULT_LIMITS.max_query_length, **kwargs: Any) -> None:
         # FilterArgsSchema.__init__ sets the paging limits, which are excluded here.
         QueryArgsSchema.__init__(self, **kwargs)
         self.max_query_length = max_query_length

@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import fields, post_load, validate
 
 from search_service.analysis.curation import CurationRequest
-from search_service.config import Settings
+from search_service.config import DEFAULT_LIMITS, Settings
 from search_service.model import DOC_TYPE_CHOICES, DOUBT_FIELDS
 from search_service.params.query_string import QueryArgsSchema
 
@@ -32,9 +32,9 @@ class CurationArgsSchema(QueryArgsSchema):
         metadata={"description": "annual_report, other or all (default: both, a doubt may be about doc_type)"},
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=DEFAULT_LIMITS.max_per_page))
 
-    def __init__(self, max_per_page: int = 100, **kwargs: Any) -> None:
+    def __init__(self, max_per_page: int = DEFAULT_LIMITS.max_per_page, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.fields["per_page"].validators = [validate.Range(min=1, max=max_per_page)]
 

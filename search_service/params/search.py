@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from search_service.config import Settings
+from search_service.config import DEFAULT_LIMITS, Settings
 from search_service.model import FILTERS, FILTERS_BY_NAME, SORT_ORDERS, YEAR, Filter, SearchRequest
 from search_service.params.query_string import NAME, YEAR_RANGE, QueryArgsSchema
 from search_service.search.trend import TREND_DIMENSIONS
@@ -41,15 +41,17 @@ class FilterArgsSchema(_FilterParams):  # type: ignore[misc, valid-type]
     loads into a model.SearchRequest (the one definition the API, the page,
     the CLI and the exports read)."""
 
-    page = fields.Integer(validate=validate.Range(min=1, max=500), load_default=1)
-    per_page = fields.Integer(validate=validate.Range(min=1, max=100), load_default=20)
+    page = fields.Integer(validate=validate.Range(min=1, max=DEFAULT_LIMITS.max_page), load_default=1)
+    per_page = fields.Integer(validate=validate.Range(min=1, max=DEFAULT_LIMITS.max_per_page), load_default=20)
     facet_size = fields.Integer(
         validate=validate.Range(min=0, max=100_000),
         load_default=30,
         metadata={"description": "values per facet, highest counts first, chosen values always included; 0: all"},
     )
 
-    def __init__(self, max_page: int = 500, max_per_page: int = 100, **kwargs: Any):
+    def __init__(
+        self, max_page: int = DEFAULT_LIMITS.max_page, max_per_page: int = DEFAULT_LIMITS.max_per_page, **kwargs: Any
+    ):
         super().__init__(**kwargs)
         self.fields["page"].validators = [validate.Range(min=1, max=max_page)]
         self.fields["per_page"].validators = [validate.Range(min=1, max=max_per_page)]
@@ -77,13 +79,20 @@ class SearchArgsSchema(FilterArgsSchema):
     q = fields.String(
         required=True,
         metadata={
-            "description": 'query, 1-200 characters after trimming: terms (AND), A OR B, -term, "quoted term"',
+            "description": f"query, 1-{DEFAULT_LIMITS.max_query_length} characters after trimming: "
+            'terms (AND), A OR B, -term, "quoted term"',
             "pattern": r"\S",
         },
     )
     sort = fields.String(validate=validate.OneOf(SORT_ORDERS), load_default="relevance")
 
-    def __init__(self, max_query_length: int = 200, max_page: int = 500, max_per_page: int = 100, **kwargs: Any):
+    def __init__(
+        self,
+        max_query_length: int = DEFAULT_LIMITS.max_query_length,
+        max_page: int = DEFAULT_LIMITS.max_page,
+        max_per_page: int = DEFAULT_LIMITS.max_per_page,
+        **kwargs: Any,
+    ):
         super().__init__(max_page=max_page, max_per_page=max_per_page, **kwargs)
         self.max_query_length = max_query_length
 

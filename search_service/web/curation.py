@@ -20,7 +20,7 @@ from search_service.params.curation import CurationArgsSchema, curation_args_sch
 from search_service.params.errors import invalid_parameters
 from search_service.service import current_index, settings
 from search_service.web import links
-from search_service.web.responses import error_page, failure, page_headers
+from search_service.web.responses import error_page, failure, limit_hints, page_headers
 
 curation_web = Blueprint("curation_web", __name__, template_folder="templates")
 curation_web.after_request(page_headers)
@@ -36,8 +36,6 @@ PARAM_HINTS = {
     "doc_type": "可选的文件类型："
     + "、".join(f"{value}（{DOC_TYPE_CHOICE_LABELS[value]}）" for value in DOC_TYPE_CHOICES)
     + "，默认 all。",
-    "page": "页码须为正整数。",
-    "per_page": "每页条数须为 1–100 的整数。",
 }
 
 
@@ -112,7 +110,7 @@ def _field_errors(messages: dict[str, str], pairs: links.Pairs) -> list[dict[str
             "label": PARAM_LABELS.get(name, name),
             "given": "、".join(v for k, v in pairs if k == name),
             "message": message,
-            "hint": PARAM_HINTS.get(name, ""),
+            "hint": {**PARAM_HINTS, **limit_hints(settings())}.get(name, ""),
         }
         for name, message in messages.items()
     ]

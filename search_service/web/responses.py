@@ -8,10 +8,11 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from marshmallow import ValidationError
 
+from search_service.config import Settings
 from search_service.errors import BadQuery, SearchServiceError
 from search_service.model import FILTERS, Filter
 from search_service.params.errors import invalid_parameters
-from search_service.service import error_response
+from search_service.service import error_response, settings
 from search_service.web import links
 
 # Only our own files: no inline script, no resource from elsewhere. Inline
@@ -36,16 +37,24 @@ def _choices_hint(spec: Filter) -> str:
 # the years (their range and order) and paging; made from the registry for
 # every filter with a closed set of values.
 PARAM_HINTS = {
-    "q": '检索词写法：空格分隔的词须同时出现；A OR B 出现其一即可；-词 表示不含；"…" 内为一个词。长度 1–200 字。',
     "year": "请填写四位年份，如 2024（1949–2100）。",
     "year_from": "请填写四位年份，如 2020，且不晚于截止年份。",
     "year_to": "请填写四位年份，如 2024，且不早于起始年份。",
     "sort": "可选的排序：relevance（相关度）、year（年份旧→新）、-year（年份新→旧）。",
-    "page": "页码须为正整数。",
-    "per_page": "每页条数须为 1–100 的整数。",
     "facet_size": "筛选项数须为不小于 0 的整数（0 表示全部）。",
     **{spec.name: _choices_hint(spec) for spec in FILTERS if spec.values},
 }
+
+
+def limit_hints(config: Settings) -> dict[str, str]:
+    """The hints that state a request limit, made from the settings the
+    app runs with (config.SETTINGS), so a deployment's own limits read right."""
+    return {
+        "q": '检索词写法：空格分隔的词须同时出现；A OR B 出现其一即可；-词 表示不含；"…" 内为一个词。'
+        f"长度 1–{config.max_query_length} 字。",
+        "page": "页码须为正整数。",
+        "per_page": f"每页条数须为 1–{config.max_per_page} 的整数。",
+    }
 
 
 def page_headers(response: Response) -> Response:
@@ -59,6 +68,7 @@ def page_headers(response: Response) -> Response:
 def field_errors(messages: dict[str, str], pairs: links.Pairs) -> list[dict[str, str]]:
     """Each bad parameter: its Chinese name, the value given, what is wrong,
     what to do, and the search without it."""
+    hints = {**PARAM_HINTS, **limit_hints(settings())}
     out = []
     for name, message in messages.items():
         given = [v for k, v in pairs if k == name]
@@ -68,7 +78,7 @@ def field_errors(messages: dict[str, str], pairs: links.Pairs) -> list[dict[str,
                 "label": links.PARAM_LABELS.get(name, name),
                 "given": "、".join(given),
                 "message": message,
-                "hint": PARAM_HINTS.get(name, ""),
+                "hint": hints.get(name, ""),
                 "drop": links.without(pairs, name) if name != "q" else "",
             }
         )
