@@ -14,7 +14,7 @@ from search_service.api.openapi_operations import query, responses
 from search_service.api.schemas import ChangesSchema
 from search_service.citing.changes import LOG_NAME, changes_since, iso_time, parse_time
 from search_service.citing.citation import CITATION_MEDIA_TYPES, bibtex, citation, ris
-from search_service.citing.paragraphs import ParagraphLocator, paragraph_number
+from search_service.citing.paragraphs import paragraph_number, paragraphs
 from search_service.params import ChangesArgsSchema, CitationArgsSchema, FeedArgsSchema
 from search_service.service import current_index, settings
 
@@ -42,7 +42,7 @@ def report_citation(report_id: str) -> Response:
     paragraph = args["paragraph"]
     if paragraph is not None:
         number = paragraph_number(paragraph)
-        count = ParagraphLocator(index.report(ordinal)).count
+        count = len(paragraphs(index.report(ordinal)))
         if number > count:
             raise ValidationError(f"the report has {count} paragraphs (p1 to p{count}), not p{number}", "paragraph")
         paragraph = number

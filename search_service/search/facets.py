@@ -58,10 +58,6 @@ class FacetContext:
     units_within_filters: bool = False  # satisfied_units lie in reports passing every filter already
     _selections: dict[tuple, tuple[np.ndarray, np.ndarray, bool]] = field(default_factory=dict)
 
-    def matching_but(self, name: str, size: int) -> np.ndarray:
-        """Matching reports with every filter applied except `name`."""
-        return self.matched & self.filters.all_but(name, size)
-
     def selection(self, name: str, size: int) -> tuple[np.ndarray, np.ndarray, bool]:
         """(the reports every filter but `name` leaves, as a mask; the
         ordinals to count; whether those are the ones left that do *not*

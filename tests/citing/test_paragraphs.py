@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from search_service.citing.paragraphs import (
-    ParagraphLocator,
     index_at,
     line_spans,
     paragraph_id,
@@ -80,35 +79,9 @@ def test_an_empty_preamble_added_by_the_index_shifts_no_number():
     ]
 
 
-def test_offset_maps_to_its_paragraph():
-    locator = ParagraphLocator(REPORT)
-    text = REPORT.sections[1].text
-    assert locator.at(1, text.index("法律顾问")) == "p4"
-    assert locator.at(1, 0) == "p3"
-    # whitespace between paragraphs belongs to the next one, past the end to the last
-    assert locator.at(1, text.index("\n   \n") + 2) == "p5"
-    assert locator.at(1, len(text)) == "p5"
-    assert locator.at(2, 0) is None
-
-
-def test_offset_into_searchable_text_skips_heading_and_title():
-    locator = ParagraphLocator(REPORT)
-    units = REPORT.searchable_units()
-    first = units[0][1]
-    assert locator.at_unit_offset(0, first.index("依法行政")) == "p1"
-    assert locator.at_unit_offset(0, first.index("年度报告")) is None  # in the title
-    second = units[1][1]
-    assert locator.at_unit_offset(1, second.index("主要举措")) is None  # in the heading
-    assert locator.at_unit_offset(1, second.index("强化监督")) == "p5"
-
-
-def test_locator_finds_paragraph_by_number():
-    locator = ParagraphLocator(REPORT)
-    assert locator.count == 6
-    assert locator.paragraph(6).section == 3
-    assert [locator.paragraph(n) for n in range(1, 7)] == paragraphs(REPORT)
-    with pytest.raises(ValueError):
-        locator.paragraph(7)
+def test_a_report_counts_its_paragraphs():
+    assert len(paragraphs(REPORT)) == 6
+    assert paragraphs(REPORT)[-1].section == 3
 
 
 @pytest.mark.parametrize("ref, number", [("p17", 17), ("17", 17), (17, 17), (" p3 ", 3)])
@@ -137,17 +110,16 @@ def test_paragraphs_are_the_stripped_non_empty_lines(texts):
 @given(section_texts, st.integers(min_value=0, max_value=40))
 def test_every_offset_maps_to_the_paragraph_holding_it_or_the_next(texts, offset):
     report = make_report([Section("measures", "一、", t) for t in texts])
-    locator = ParagraphLocator(report)
     by_section = {}
     for p in paragraphs(report):
         by_section.setdefault(p.section, []).append(p)
     for position, text in enumerate(texts):
         offset_here = min(offset, len(text))
-        got = locator.at(position, offset_here)
+        got = index_at(line_spans(text), offset_here)
         here = by_section.get(position, [])
         if not here:
             assert got is None
             continue
         expected = next((p for p in here if offset_here < p.end), here[-1])
-        assert got == expected.id
+        assert here[got].id == expected.id
         assert index_at(line_spans(text), offset_here) == here.index(expected)
