@@ -41,8 +41,16 @@ class FilterArgsSchema(_FilterParams):  # type: ignore[misc, valid-type]
     loads into a model.SearchRequest (the one definition the API, the page,
     the CLI and the exports read)."""
 
-    page = fields.Integer(validate=validate.Range(min=1, max=DEFAULT_LIMITS.max_page), load_default=1)
-    per_page = fields.Integer(validate=validate.Range(min=1, max=DEFAULT_LIMITS.max_per_page), load_default=20)
+    page = fields.Integer(
+        validate=validate.Range(min=1, max=DEFAULT_LIMITS.max_page),
+        load_default=1,
+        metadata={"description": f"page of results, 1-{DEFAULT_LIMITS.max_page} (SEARCH_SERVICE_MAX_PAGE)"},
+    )
+    per_page = fields.Integer(
+        validate=validate.Range(min=1, max=DEFAULT_LIMITS.max_per_page),
+        load_default=20,
+        metadata={"description": f"results per page, 1-{DEFAULT_LIMITS.max_per_page} (SEARCH_SERVICE_MAX_PER_PAGE)"},
+    )
     facet_size = fields.Integer(
         validate=validate.Range(min=0, max=100_000),
         load_default=30,
