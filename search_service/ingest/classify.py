@@ -169,6 +169,9 @@ _TO_SUBORDINATES = re.compile(r"^各(?!位)|[，,、]\s*各(?!位)|各(?:部门|
 _WO = re.compile(r"我(?!为群众)(?![们国省市县区镇乡旗州盟局委厅办院所站队街道单位部门中心校处科司党村社组])")
 _NOT_BEFORE_WO = "自你敌忘"
 MIN_FIRST_PERSON = 3
+# A salutation or addressee line above a text (市委、市政府：, 各乡镇人民政府：):
+# short, no sentence inside, ending with a colon.
+SALUTATION = re.compile(r"^[^。；;！？]{2,60}[:：]$")
 
 
 def _first_person(text: str, enough: int) -> int:
@@ -235,7 +238,7 @@ def judge(title: str, opening: str, sections: Sequence[Section], template: bool 
     if match := _OTHER_OPENING.search(opening):
         return Verdict(OTHER, f"开头写“{match.group()}”，是其他文件")
     first_line = opening.split("\n", 1)[0]
-    if _SALUTATION_LINE.match(first_line) and _TO_SUBORDINATES.search(first_line):
+    if SALUTATION.match(first_line) and _TO_SUBORDINATES.search(first_line):
         return Verdict(OTHER, "抬头写给下级（各…），是通知或通报")
     if _first_person(opening + "\n" + body[:FIRST_PERSON_SPAN], MIN_FIRST_PERSON) >= MIN_FIRST_PERSON:
         return Verdict(OTHER, "以第一人称（我、本人）叙述：个人述职述法报告")
@@ -282,8 +285,6 @@ _OUTREACH = re.compile(r"普法|法治宣传")
 _GOVERNMENT_TOPIC = re.compile(r"法治政府|依法行政")
 # The headings of a plan: 总体要求, 主要任务, 保障措施.
 _PLAN_HEADING = re.compile(r"总体要求|指导思想|工作目标|主要任务|基本原则|保障措施|组织保障|实施步骤|工作要求")
-# An addressee line (…：) standing first.
-_SALUTATION_LINE = re.compile(r"^[^。；;！？]{2,80}[:：]$")
 # Report parts enough to call a text without title or opening a report.
 MIN_PART_KINDS = 2
 

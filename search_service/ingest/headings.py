@@ -22,7 +22,7 @@ PART = re.compile(rf"^第([{_CN_NUMBER}]{{1,3}})(?:部分|章)\s*[、.．:：，
 # （一）… in full- or half-width brackets.
 SUBSECTION = re.compile(rf"^[（(]([{_CN_NUMBER}]{{1,3}})[)）]\s*")
 # 1. / 1、 / （1） and markdown marks, stripped before reading a heading's words.
-_ANY_NUMBERING = re.compile(
+NUMBERING = re.compile(
     rf"^(?:[#*\s]+|第[{_CN_NUMBER}]{{1,3}}(?:部分|章)|[{_CN_NUMBER}]{{1,3}}\s*[、.．，,：:]|[（(][{_CN_NUMBER}\d]{{1,3}}[)）]|"
     r"\d{1,2}\s*[、.．](?!\d))\s*"
 )
@@ -71,7 +71,7 @@ def split_heading(line: str) -> tuple[str, str]:
     """A heading line -> (heading, rest): a long line whose heading ends
     with 。 or ： carries its first paragraph after it. The numbering's own
     mark (三：下一步工作计划) does not end the heading."""
-    numbering = _ANY_NUMBERING.match(line)
+    numbering = NUMBERING.match(line)
     start = numbering.end() if numbering is not None else 0
     if len(line) <= MAX_HEADING and not _HEADING_END.search(line, start, len(line) - 1):
         return line.rstrip("。"), ""
@@ -91,7 +91,7 @@ def numbered(line: str, pattern: re.Pattern[str], level: int) -> Heading | None:
 
 def bare_words(heading: str) -> str:
     """The heading's words without numbering or markdown marks."""
-    return _ANY_NUMBERING.sub("", heading).strip("*# ")
+    return NUMBERING.sub("", heading).strip("*# ")
 
 
 def is_bold_line(line: str) -> bool:

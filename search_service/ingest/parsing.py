@@ -20,7 +20,7 @@ import logging
 import re
 
 from search_service.errors import UnreadableFile
-from search_service.ingest.classify import ANNUAL_REPORT, Verdict, is_template, judge
+from search_service.ingest.classify import ANNUAL_REPORT, SALUTATION, Verdict, is_template, judge
 from search_service.ingest.document import RawDocument, has_chinese
 from search_service.ingest.fields import YEAR_FROM_BODY, find_published, town_in_body, town_in_name, year_and_source
 from search_service.ingest.gazetteer import gazetteer
@@ -30,7 +30,7 @@ from search_service.ingest.sections import split_sections
 from search_service.ingest.signature import find_signature, is_issuer_line
 from search_service.ingest.title import compact, find_header, is_body_line, split_glued_title
 from search_service.ingest.traditional import Paragraph, to_paragraphs
-from search_service.ingest.units import CITY, COUNTY, DEPARTMENT, PROVINCE, TOWNSHIP, Unit, find_unit
+from search_service.ingest.units import CITY, COUNTY, DEPARTMENT, PROVINCE, TOWNSHIP, Unit, find_unit, is_name_and_post
 from search_service.model import Doubt, Report, Section
 from search_service.text import normalize, to_simplified
 
@@ -65,7 +65,6 @@ def _town(title: str, issuers: list[str], body: str) -> str | None:
 
 
 # A salutation above the report's text: 市委、市政府：, 中共红河州委、红河州人民政府:.
-_SALUTATION = re.compile(r"^[^。；;！？]{2,60}[:：]$")
 _ADDRESSEE = re.compile(r"委|政府|人大|常委会|主任|领导|代表|同志")
 # A line ending with a colon that announces the report: 现将…报告如下：.
 _NOT_ADDRESSEE = re.compile(r"现将|如下|报告|年")
@@ -74,7 +73,6 @@ OPENING_PARAGRAPHS = 2
 MAX_OPENING = 600
 
 
-_INLINE_HEADING = re.compile(r"(?<=[。；])(?=[一二三四五六七八九十]{1,2}、)")
 # Characters of place names in traditional writing (辰溪縣, 某某區, 鄉, 鎮):
 # a simplified report that writes one is converted for place finding.
 _TRADITIONAL_PLACE = re.compile(r"[縣區鄉鎮雲貴廣東陝遼寧龍蘇蕪濟鄭漢襄灣臺陽黃濱滬齊魯]")
@@ -96,16 +94,9 @@ def _unglue_title(paragraphs: list[Paragraph]) -> list[Paragraph]:
         if glued is None:
             return paragraphs
         title, rest = glued
-        # The parts' headings are run in too: …持续优化。一、坚持党的领导….
-        split = [Paragraph(title, title), *(Paragraph(part, part) for part in _INLINE_HEADING.split(rest) if part)]
-        return paragraphs[:index] + split + paragraphs[index + 1 :]
+        # Parts run in after it were put on lines of their own already (restructuring).
+        return [*paragraphs[:index], Paragraph(title, title), Paragraph(rest, rest), *paragraphs[index + 1 :]]
     return paragraphs
-
-
-# A leader's post and name under a 述职/述法 report's title: 某县某镇党委书记 王某.
-_NAME_AND_POST = re.compile(
-    r"^[\u4e00-\u9fff]{4,30}(?:书记|镇长|乡长|县长|区长|市长|局长|厅长|主任)\s*[\u4e00-\u9fff]{2,4}$"
-)
 
 
 # A 来源 that names a unit (柳城县人民政府, 西兴街道), not a site or a medium
@@ -134,7 +125,7 @@ def _salutation_and_opening(body: list[Paragraph]) -> tuple[str, str]:
     paragraphs after it, where the report says who it is and what it is."""
     texts = [p.text for p in body]
     salutation = ""
-    if texts and _SALUTATION.match(texts[0]) and _ADDRESSEE.search(texts[0]) and not _NOT_ADDRESSEE.search(texts[0]):
+    if texts and SALUTATION.match(texts[0]) and _ADDRESSEE.search(texts[0]) and not _NOT_ADDRESSEE.search(texts[0]):
         salutation, texts = texts[0], texts[1:]
     return salutation, "\n".join(texts[:OPENING_PARAGRAPHS])[:MAX_OPENING]
 
@@ -247,7 +238,7 @@ def parse_document(document: RawDocument) -> Report:
     header_issuers = [
         line
         for line in texts[: header.body_start]
-        if (is_issuer_line(line) or _NAME_AND_POST.match(line)) and compact(line) not in header.title
+        if (is_issuer_line(line) or is_name_and_post(line)) and compact(line) not in header.title
     ]
     issuers = [
         *signature.issuers,

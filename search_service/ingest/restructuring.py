@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from search_service.ingest.headings import heading_kind
+from search_service.ingest.headings import CHAPTER, NUMBERING, PART, heading_kind
 from search_service.ingest.numerals import small_number
 from search_service.ingest.signature import find_signature
 
@@ -52,11 +52,6 @@ _HEADING_WORD_END = re.compile(
     r"问题|不足|原因|成效|成绩|情况|举措|措施|做法|安排|打算|计划|思路|职责|建议|方向|短板|差距|目标|任务"
 )
 _CARRIES_ON = "和及与、的并暨或"
-_TOP_NUMBERING = re.compile(rf"[{_CN}]{{1,3}}\s*[、．]|第[{_CN}]{{1,3}}部分")
-# A heading's numbering, with the spaces after it.
-_NUMBERING = re.compile(
-    rf"(?:[{_CN}]{{1,3}}\s*[、．]|第[{_CN}]{{1,3}}部分\s*[、.．:：，,]?|[（(][{_CN}]{{1,3}}[)）]|\d{{1,2}}\s*[.．、])\s*"
-)
 # What ends a heading's words within its line.
 _HEADING_STOP = re.compile(r"[。；;！？!?：:，,]")
 # A heading's own words are short: longer, and the text is a paragraph.
@@ -164,7 +159,7 @@ def _cut_heading(piece: str, part: bool) -> list[str]:
     way prose does (一是, 2024年以来, 我县); else the piece as it is (a
     run-in heading ending with 。 stays with its paragraph, as in the
     documents that kept their lines)."""
-    numbering = _NUMBERING.match(piece)
+    numbering = NUMBERING.match(piece)
     after = numbering.end() if numbering is not None else 0
     window = piece[: after + MAX_HEADING + 1]
     sentence_end = _HEADING_STOP.search(window, after)
@@ -174,7 +169,7 @@ def _cut_heading(piece: str, part: bool) -> list[str]:
         return [piece[:space].strip(), piece[space + 1 :].strip()]
     # A part's heading (level 1) stands alone in the documents that kept
     # their lines; a sub-part's may run in with its first sentence.
-    top = part and numbering is not None and _TOP_NUMBERING.match(piece) is not None
+    top = part and (CHAPTER.match(piece) is not None or PART.match(piece) is not None)
     prose = _RUN_IN_PROSE.search(piece, after + 1, limit)
     if prose is not None:
         return [piece[: prose.start()], piece[prose.start() :]]

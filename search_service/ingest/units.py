@@ -194,10 +194,16 @@ def _undoubled(name: str) -> str:
 
 # A leader's post after the unit's name (a 述职/述法 report's name line).
 _POST_WORDS = ("书记", "长", "主任", "负责人")
-_POST = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?:党委|党工委|党组)?(?:副)?(?:书记|镇长|乡长|县长|区长|市长|州长|旗长|局长|厅长|主任|"
-    r"主要负责人)(?:\s*[\u4e00-\u9fff]{2,4})?$"
-)
+_POSTS = r"(?:书记|镇长|乡长|县长|区长|市长|州长|旗长|局长|厅长|主任|主要负责人)"
+_POST = re.compile(rf"(?<=[\u4e00-\u9fff])(?:党委|党工委|党组)?(?:副)?{_POSTS}(?:\s*[\u4e00-\u9fff]{{2,4}})?$")
+# A leader's post and name on a line of its own: 某县某镇党委书记 王某.
+_NAME_AND_POST = re.compile(rf"^[\u4e00-\u9fff]{{4,30}}{_POSTS}\s*[\u4e00-\u9fff]{{2,4}}$")
+
+
+def is_name_and_post(line: str) -> bool:
+    """A line naming a leader's unit, post and name (under a 述职/述法
+    report's title): an issuer, as a signature's unit is."""
+    return _NAME_AND_POST.match(line) is not None
 
 
 # A department that speaks of itself (我局, 本局, 我委, 该厅): no name.
